@@ -1,0 +1,74 @@
+"""Check identity: the stable id, title, criticality, safety class and checklist items of a check.
+
+A check is a pytest test decorated with :func:`check`. Its id (``INF-HEALTH-001``) never changes
+when files move: waivers, checklist mappings, report history and the sandbox's fault catalog all
+refer to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Literal, TypeVar
+
+import pytest
+
+Safety = Literal["readonly", "probe", "mutating", "money", "load"]
+SAFETY_CLASSES: tuple[Safety, ...] = ("readonly", "probe", "mutating", "money", "load")
+CHECK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
+MARKER = "golive_check"
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    title: str
+    critical: bool = False
+    safety: Safety = "readonly"
+    items: tuple[str, ...] = ()
+    gates: tuple[str, ...] = ()
+    fix: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not CHECK_ID.match(self.id):
+            raise ValueError(f"check id {self.id!r} must look like SEC-CORS-001")
+        if self.safety not in SAFETY_CLASSES:
+            raise ValueError(f"check {self.id}: safety {self.safety!r} not one of {SAFETY_CLASSES}")
+
+
+def check(
+    id: str,
+    title: str,
+    *,
+    critical: bool = False,
+    safety: Safety = "readonly",
+    items: tuple[str, ...] | list[str] = (),
+    gates: tuple[str, ...] | list[str] = (),
+    fix: str = "",
+) -> Callable[[F], F]:
+    """Declare a test function a go-live check.
+
+    ``critical`` marks a blocker item (a profile may promote more); ``safety`` says what the
+    check does to the target and decides whether it may run against production; ``items`` are
+    the checklist item ids it verifies; ``gates`` the runbook stage gates (``S0`` … ``S7``).
+    """
+    spec = CheckSpec(id, title, critical, safety, tuple(items), tuple(gates), fix)
+
+    def decorate(function: F) -> F:
+        marked = pytest.mark.golive_check(spec)(function)
+        marked = getattr(pytest.mark, spec.safety)(marked)
+        if spec.critical:
+            marked = pytest.mark.critical(marked)
+        for gate in spec.gates:
+            marked = getattr(pytest.mark, f"gate_{gate.lower()}")(marked)
+        return marked  # type: ignore[return-value]
+
+    return decorate
+
+
+def spec_of(item: pytest.Item) -> CheckSpec | None:
+    marker = item.get_closest_marker(MARKER)
+    return marker.args[0] if marker else None

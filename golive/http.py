@@ -1,0 +1,173 @@
+"""The HTTP layer every check uses: httpx with timeouts, request ids, safe retries, redaction.
+
+- every call has a timeout; a target that refuses or black-holes connections is marked
+  unreachable once and later calls fail fast, so a dead target costs seconds, not minutes;
+- every request carries an ``X-Request-ID``;
+- only idempotent requests are retried, and only when the connection could not be made;
+- every exchange is handed to ``on_exchange`` (the report) as text with secrets redacted;
+- the check's safety class is enforced per request.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from golive.outcomes import TargetUnreachable
+from golive.redaction import Redactor
+from golive.safety import Intent, guard
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+CONNECT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout)
+MAX_ATTACHED_BODY = 16_000
+USER_AGENT = "golive/0.1 (+go-live checks)"
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class Reachability:
+    """Origins found unreachable in this process: later requests to them fail at once."""
+
+    down: dict[str, str] = field(default_factory=dict)
+
+    def check(self, url: str) -> None:
+        origin = origin_of(url)
+        if origin in self.down:
+            raise TargetUnreachable(f"unreachable: {origin} ({self.down[origin]})")
+
+    def mark(self, url: str, reason: str) -> None:
+        self.down.setdefault(origin_of(url), reason)
+
+
+def describe_connect_failure(error: Exception) -> str:
+    if isinstance(error, httpx.ConnectTimeout):
+        return "connection timed out"
+    text = str(error).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text:
+        return "DNS name not found"
+    return f"cannot connect: {error}"
+
+
+def format_exchange(request: httpx.Request, response: httpx.Response | None, redactor: Redactor) -> str:
+    lines = [f"{request.method} {redactor.text(str(request.url))}"]
+    lines += [f"{name}: {value}" for name, value in redactor.headers(request.headers.multi_items())]
+    if request.content:
+        body = request.content.decode("utf-8", "replace")
+        lines += ["", redactor.body(body, request.headers.get("content-type", ""))[:MAX_ATTACHED_BODY]]
+    if response is None:
+        return "\n".join(lines)
+    elapsed = f"{response.elapsed.total_seconds() * 1000:.0f} ms" if response.is_closed else ""
+    lines += ["", f"HTTP {response.status_code} {response.reason_phrase}  ({elapsed})"]
+    lines += [f"{name}: {value}" for name, value in redactor.headers(response.headers.multi_items())]
+    text = response.text if response.is_closed else ""
+    if text:
+        lines += ["", redactor.body(text, response.headers.get("content-type", ""))[:MAX_ATTACHED_BODY]]
+    return "\n".join(lines)
+
+
+ExchangeSink = Callable[[str, str], None]  # (title, redacted text)
+
+
+class HttpClient:
+    """An httpx client shaped for go-live checks. ``transport`` is the seam for tests."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        redactor: Redactor | None = None,
+        on_exchange: ExchangeSink | None = None,
+        reachability: Reachability | None = None,
+        safety: str = "readonly",
+        retries: int = 2,
+        retry_backoff_s: float = 0.25,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.redactor = redactor or Redactor()
+        self.on_exchange = on_exchange
+        self.reachability = reachability or Reachability()
+        self.safety = safety
+        self.retries = retries
+        self.retry_backoff_s = retry_backoff_s
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            transport=transport,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def request(self, method: str, url: str, *, intent: Intent | None = None, **kwargs: Any) -> httpx.Response:
+        method = method.upper()
+        guard(self.safety, method, url, intent)
+        self.reachability.check(url)
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        headers.setdefault("X-Request-ID", f"golive-{uuid.uuid4().hex[:20]}")
+        request = self._client.build_request(method, url, headers=headers, **kwargs)
+        attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                response = self._client.send(request)
+                break
+            except CONNECT_FAILURES as error:
+                if attempt < attempts:
+                    time.sleep(self.retry_backoff_s * attempt)
+                    continue
+                reason = describe_connect_failure(error)
+                self.reachability.mark(url, reason)
+                self._report(request, None, f"{method} {url} → {reason}")
+                raise TargetUnreachable(f"unreachable: {origin_of(url)} ({reason})") from None
+            except httpx.TimeoutException as error:
+                kind = type(error).__name__
+                self._report(request, None, f"{method} {url} → timed out")
+                raise TargetUnreachable(
+                    f"timed out: {method} {origin_of(url)}{request.url.raw_path.decode()} ({kind} after "
+                    f"{self._client.timeout.read}s)"
+                ) from None
+        self._report(request, response, f"{method} {request.url.path} → {response.status_code}")
+        return response
+
+    def _report(self, request: httpx.Request, response: httpx.Response | None, title: str) -> None:
+        if self.on_exchange:
+            self.on_exchange(self.redactor.text(title), format_exchange(request, response, self.redactor))
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("HEAD", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("OPTIONS", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)

@@ -1,0 +1,495 @@
+"""The golive pytest plugin: options, markers, check identity, safety, results and the verdict.
+
+This is the one module that knows pytest's hooks. Everything it decides is delegated to plain
+modules (config, safety, verdict, report) that are tested without running pytest.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from golive import redaction
+from golive.checks import MARKER, CheckSpec, spec_of
+from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
+from golive.outcomes import Status, TargetUnreachable, worst
+from golive.report import allure as allure_report
+from golive.report.files import verdict_document, write_json, write_markdown
+from golive.report.terminal import colour_of, panel_lines
+from golive.safety import Flags, missing_flags
+from golive.sandbox_process import SandboxError, SandboxProcess
+from golive.signoffs import Signoffs, load_signoffs
+from golive.verdict import CheckResult, decide
+
+EXIT_CONFIGURATION_ERROR = 6
+SECTIONS = (
+    "security", "infrastructure", "integrations", "e2e", "post_deploy", "browser",
+    "observability", "load", "data_integrity", "signoff",
+)  # fmt: skip
+PLACEHOLDER_SANDBOX = {"SANDBOX_URL": "http://127.0.0.1:9", "SANDBOX_ADMIN_URL": "http://localhost:9"}
+NOT_APPLICABLE_PREFIX = "not applicable: "
+UNVERIFIED_PREFIX = "unverified: "
+
+state_key = pytest.StashKey["RunState"]()
+critical_key = pytest.StashKey[bool]()
+
+
+@dataclass
+class RunState:
+    root: Path
+    reports_dir: Path
+    settings: Settings | None = None
+    flags: Flags = field(default_factory=Flags)
+    signoffs: Signoffs = field(default_factory=Signoffs)
+    sandbox: SandboxProcess | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started_monotonic: float = field(default_factory=time.monotonic)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run_problems: list[str] = field(default_factory=list)
+    document: dict[str, Any] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.settings is not None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("golive", "golive go-live checks")
+    group.addoption("--env", dest="golive_env", metavar="NAME",
+                    help="environment to check: loads envs/NAME.env (e.g. local, staging, prod)")
+    group.addoption("--envs-dir", dest="golive_envs_dir", metavar="DIR", help="where env files live (default: envs/)")
+    group.addoption("--reports-dir", dest="golive_reports_dir", metavar="DIR",
+                    help="where verdict.json, verdict.md and allure-results go (default: reports/)")
+    group.addoption("--allow-writes", action="store_true", dest="golive_allow_writes",
+                    help="let mutating checks run against a production environment")
+    group.addoption("--allow-load", action="store_true", dest="golive_allow_load",
+                    help="let load checks run against a production environment")
+    group.addoption("--confirm-live-payment", action="store_true", dest="golive_confirm_live_payment",
+                    help="with --allow-writes: let money checks move real money in production")
+    group.addoption("--check", action="append", dest="golive_checks", metavar="ID", default=[],
+                    help="run only these check ids (repeatable, e.g. --check SEC-CORS-002)")
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def _register_markers(config: pytest.Config) -> None:
+    registry = configparser.ConfigParser(interpolation=None)
+    registry.optionxform = str  # type: ignore[assignment,method-assign]
+    registry.read(Path(__file__).resolve().parent.parent / "markers.ini", encoding="utf-8")
+    if registry.has_section("markers"):
+        for name, description in registry.items("markers"):
+            config.addinivalue_line("markers", f"{name}: {description}")
+
+
+def _fail_configuration(state: RunState, problems: list[str], heading: str) -> None:
+    if state.sandbox:
+        state.sandbox.stop()
+    message = "\n".join([heading, *(f"  - {redaction.current().text(p)}" for p in problems)])
+    pytest.exit(message, returncode=EXIT_CONFIGURATION_ERROR)
+
+
+def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
+    root = state.root
+    envs_dir = Path(config.option.golive_envs_dir) if config.option.golive_envs_dir else None
+    is_worker = hasattr(config, "workerinput")
+    try:
+        raw_env = peek_env(env_name, root, envs_dir)
+        redaction.install(redaction.Redactor(redaction.secrets_from_env(raw_env)))
+        wants_sandbox = raw_env.get("GOLIVE_SANDBOX", "off").lower() == "start"
+        # Validate everything before spending time on a sandbox; its URLs are placeholders here.
+        extra = PLACEHOLDER_SANDBOX if wants_sandbox and "SANDBOX_URL" not in os.environ else {}
+        settings = load_settings(env_name, root, envs_dir=envs_dir, extra=extra)
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
+    except ConfigurationError as error:
+        _fail_configuration(state, error.problems, f"golive: configuration errors in env {env_name!r}:")
+        return
+    signoffs, problems = load_signoffs(root / "signoffs" / env_name)
+    if problems:
+        _fail_configuration(state, problems, f"golive: malformed sign-offs for env {env_name!r}:")
+    if settings.sandbox and not is_worker and "SANDBOX_URL" not in os.environ:
+        sandbox = SandboxProcess(settings.values, state.reports_dir / "sandbox.log", cwd=root)
+        try:
+            sandbox.start()
+        except SandboxError as error:
+            _fail_configuration(state, [str(error)], "golive: the sandbox could not start:")
+        state.sandbox = sandbox
+        # xdist workers inherit the environment, so they find the same sandbox.
+        os.environ["SANDBOX_URL"], os.environ["SANDBOX_ADMIN_URL"] = sandbox.url, sandbox.admin_url
+        settings = load_settings(env_name, root, envs_dir=envs_dir)
+    redaction.install(redaction.Redactor(redaction.secrets_from_env(settings.values)))
+    state.settings, state.signoffs = settings, signoffs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    _register_markers(config)
+    root = Path(config.rootpath)
+    reports = Path(config.option.golive_reports_dir or root / "reports").resolve()
+    state = RunState(root=root, reports_dir=reports)
+    config.stash[state_key] = state
+    state.flags = Flags(
+        allow_writes=config.option.golive_allow_writes,
+        allow_load=config.option.golive_allow_load,
+        confirm_live_payment=config.option.golive_confirm_live_payment,
+    )
+    env_name = config.option.golive_env or os.environ.get("GOLIVE_ENV")
+    if not env_name:
+        return
+    _load(config, state, env_name)
+    config.pluginmanager.register(ResultCollector(state), "golive-results")
+    if getattr(config.option, "allure_report_dir", "missing") is None:
+        config.option.allure_report_dir = str(reports / "allure-results")
+        config.option.clean_alluredir = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(state_key, None)
+    if state and state.sandbox:
+        state.sandbox.stop()
+        _sweep_file(state.sandbox.log_path)
+
+
+def _sweep_file(path: Path) -> None:
+    if path.is_file():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        cleaned = redaction.current().text(text)
+        if cleaned != text:
+            path.write_text(cleaned, encoding="utf-8")
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    state = config.stash[state_key]
+    if state.settings is None:
+        raise pytest.UsageError(_env_required_message(state.root))
+    return state.settings
+
+
+def flags_of(config: pytest.Config) -> Flags:
+    return config.stash[state_key].flags
+
+
+def _env_required_message(root: Path) -> str:
+    known = ", ".join(available_envs(root / "envs")) or "none"
+    return f"golive checks need --env NAME (envs that exist: {known}); e.g. pytest -m critical --env local"
+
+
+# --- collection -----------------------------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Checks that take ``service``, ``role`` or ``protected_endpoint`` run once per profile entry."""
+    state = metafunc.config.stash[state_key]
+    if not state.active:
+        return
+    profile = state.settings.profile  # type: ignore[union-attr]
+    if "service" in metafunc.fixturenames:
+        metafunc.parametrize("service", profile.services, ids=[s.name for s in profile.services])
+    auth = profile.auth or None
+    if "role" in metafunc.fixturenames:
+        roles = sorted(auth.roles) if auth else []
+        metafunc.parametrize("role", roles, ids=roles)
+    if "protected_endpoint" in metafunc.fixturenames:
+        endpoints = auth.protected if auth else []
+        metafunc.parametrize("protected_endpoint", endpoints, ids=[e.label for e in endpoints])
+
+
+def _section_of(item: pytest.Item, root: Path) -> str:
+    try:
+        parts = Path(str(item.path)).resolve().relative_to(root / "suites").parts
+    except ValueError:
+        return ""
+    return parts[0] if len(parts) > 1 and parts[0] in SECTIONS else ""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash[state_key]
+    root = state.root
+    checks = [item for item in items if spec_of(item)]
+    if not checks:
+        return
+    if not state.active:
+        raise pytest.UsageError(_env_required_message(root))
+    suites = root / "suites"
+    unidentified = [i.nodeid for i in items if not spec_of(i) and str(i.path).startswith(str(suites))]
+    if unidentified:
+        raise pytest.UsageError("every check needs @check(id, title): " + ", ".join(unidentified[:10]))
+    owners: dict[str, str] = {}
+    clashes = []
+    for item in checks:
+        spec = spec_of(item)
+        assert spec is not None
+        owner = f"{item.path}::{getattr(item, 'originalname', item.name)}"
+        if owners.setdefault(spec.id, owner) != owner:
+            clashes.append(f"{spec.id} is used by {owners[spec.id]} and {owner}")
+    if clashes:
+        raise pytest.UsageError("check ids must be unique:\n  " + "\n  ".join(sorted(set(clashes))))
+    promoted = set(state.settings.profile.critical)  # type: ignore[union-attr]
+    for item in checks:
+        spec = spec_of(item)
+        assert spec is not None
+        section = _section_of(item, root)
+        if section:
+            item.add_marker(section)
+        critical = spec.critical or spec.id in promoted
+        if critical and not spec.critical:
+            item.add_marker("critical")
+        item.stash[critical_key] = critical
+    wanted = set(config.option.golive_checks)
+    if wanted:
+        unknown = wanted - {spec_of(i).id for i in checks}  # type: ignore[union-attr]
+        if unknown:
+            raise pytest.UsageError(f"--check names unknown check ids: {', '.join(sorted(unknown))}")
+        deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
+        items[:] = [i for i in items if i not in deselected]
+        config.hook.pytest_deselected(items=deselected)
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    spec = spec_of(item)
+    state = item.config.stash[state_key]
+    if spec is None or not state.active:
+        return
+    needed = missing_flags(spec.safety, production=state.settings.is_production, flags=state.flags)  # type: ignore[union-attr]
+    if needed:
+        from golive.outcomes import unverified
+
+        unverified(f"a {spec.safety} check against production needs {' '.join(needed)}")
+
+
+@pytest.fixture(autouse=True)
+def _golive_labels(request: pytest.FixtureRequest) -> None:
+    """Allure labels from the check's identity, set while the test case is open."""
+    spec = spec_of(request.node)
+    if spec is None:
+        return
+    import allure
+
+    critical = request.node.stash.get(critical_key, spec.critical)
+    section = _section_of(request.node, request.config.stash[state_key].root)
+    allure.dynamic.label(allure_report.NODEID_LABEL, request.node.nodeid)
+    allure.dynamic.label("golive_check", spec.id)
+    allure.dynamic.severity(allure.severity_level.BLOCKER if critical else allure.severity_level.NORMAL)
+    allure.dynamic.epic(section.replace("_", " ").title() or "Checks")
+    allure.dynamic.feature(Path(str(request.node.path)).stem.removeprefix("test_").replace("_", " ").capitalize())
+    for checklist_item in spec.items:
+        allure.dynamic.story(checklist_item)
+    allure.dynamic.tag(f"safety:{spec.safety}")
+    for gate in spec.gates:
+        allure.dynamic.tag(f"gate:{gate}")
+    allure.dynamic.title(f"{spec.id} {spec.title}" + (f" [{_param_of(request.node)}]" if _param_of(request.node) else ""))
+    allure.dynamic.parameter("check id", spec.id)
+
+
+def _param_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return callspec.id if callspec else ""
+
+
+def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[Status, str, bool]:
+    """(status, message, environment problem) for one phase of a check."""
+    if report.passed:
+        return Status.PASSED, "", False
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(NOT_APPLICABLE_PREFIX):
+            return Status.NOT_APPLICABLE, reason.removeprefix(NOT_APPLICABLE_PREFIX), False
+        return Status.UNVERIFIED, reason.removeprefix(UNVERIFIED_PREFIX), False
+    excinfo = call.excinfo
+    if excinfo is not None and excinfo.errisinstance(TargetUnreachable):
+        return Status.BROKEN, str(excinfo.value), True
+    if excinfo is not None and report.when == "call" and excinfo.errisinstance(AssertionError):
+        return Status.FAILED, str(excinfo.value) or "assertion failed", False
+    if excinfo is not None:
+        kind = excinfo.typename
+        text = str(excinfo.value).strip()
+        phase = "" if report.when == "call" else f" in {report.when}"
+        return Status.BROKEN, f"could not run{phase}: {kind}: {text}"[:2000], False
+    return Status.BROKEN, report.longreprtext[:2000], False
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report: pytest.TestReport = yield
+    spec = spec_of(item)
+    state = item.config.stash[state_key]
+    if spec is None or not state.active:
+        return report
+    redactor = redaction.current()
+    status, message, environment_problem = _classify(report, call)
+    message = redactor.text(message)
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = str(report.longrepr)
+        if redactor.text(text) != text:
+            report.longrepr = redactor.text(text)
+    report.sections = [(name, redactor.text(content)) for name, content in report.sections]
+    record = {
+        "id": spec.id,
+        "title": spec.title,
+        "critical": item.stash.get(critical_key, spec.critical),
+        "items": list(spec.items),
+        "safety": spec.safety,
+        "section": _section_of(item, state.root),
+        "param": _param_of(item),
+        "phase": report.when,
+        "status": status.value,
+        "message": message,
+        "environment_problem": environment_problem,
+        "duration_s": report.duration,
+    }
+    report.user_properties = [*report.user_properties, ("golive", record)]
+    return report
+
+
+class ResultCollector:
+    """Gathers each check's phases (setup, call, teardown) into one result, also from xdist workers."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = dict(report.user_properties).get("golive")
+        if not record:
+            return
+        results = self.state.results
+        previous = results.get(report.nodeid)
+        if previous is None:
+            results[report.nodeid] = {**record, "nodeid": report.nodeid}
+            return
+        merged = worst(Status(previous["status"]), Status(record["status"]))
+        if merged.value != previous["status"]:
+            previous.update({key: record[key] for key in ("status", "message", "environment_problem")})
+        previous["duration_s"] += record["duration_s"]
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+
+def _commit(root: Path) -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _today() -> date:
+    # A fixed date for reproducing a past decision (waiver expiry); not for everyday use.
+    override = os.environ.get("GOLIVE_TODAY")
+    return date.fromisoformat(override) if override else date.today()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    state = config.stash[state_key]
+    if not state.active or hasattr(config, "workerinput"):
+        return
+    settings = state.settings
+    assert settings is not None
+    if session.testsfailed and not state.results:
+        state.run_problems.append("no check produced a result")
+    if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+        state.run_problems.append(f"the run did not complete (pytest exit status {int(exitstatus)})")
+    results = [
+        CheckResult(
+            id=r["id"], title=r["title"], status=Status(r["status"]), critical=r["critical"],
+            items=tuple(r["items"]), safety=r["safety"], message=r["message"], section=r["section"],
+            param=r["param"], nodeid=r["nodeid"], duration_s=round(r["duration_s"], 3),
+            environment_problem=r["environment_problem"],
+        )  # fmt: skip
+        for r in state.results.values()
+    ]
+    results.sort(key=lambda r: (not r.critical, r.section, r.id, r.param))
+    verdict = decide(
+        results,
+        state.signoffs,
+        required_attestations=settings.profile.attestations_required,
+        today=_today(),
+        run_problems=state.run_problems,
+    )
+    finished = datetime.now(timezone.utc)
+    run = {
+        "env": settings.env_name,
+        "env_kind": settings.kind,
+        "profile": settings.profile_name,
+        "started_at": state.started_at.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "duration_s": round(time.monotonic() - state.started_monotonic, 2),
+        "commit": _commit(state.root),
+        "golive_version": "0.1.0",
+        "flags": {
+            "allow_writes": state.flags.allow_writes,
+            "allow_load": state.flags.allow_load,
+            "confirm_live_payment": state.flags.confirm_live_payment,
+        },
+        "selection": {"markexpr": config.option.markexpr or "", "checks": list(config.option.golive_checks)},
+        "sandbox_faults": os.environ.get("SANDBOX_FAULTS", "") if settings.sandbox else "",
+    }
+    document = verdict_document(verdict, run)
+    document = json.loads(redaction.current().text(json.dumps(document, ensure_ascii=False)))
+    state.document = document
+    reports = state.reports_dir
+    write_json(document, reports / "verdict.json")
+    write_markdown(document, reports / "verdict.md")
+    _finish_allure(config, document)
+    session.exitstatus = verdict.exit_code
+
+
+def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
+    results_dir = getattr(config.option, "allure_report_dir", None)
+    if not results_dir:
+        return
+    directory = Path(results_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    allure_report.align_results(directory, {check["nodeid"]: check for check in document["checks"]})
+    allure_report.write_decision(directory, document)
+    allure_report.write_attestations(directory, document["attestations"])
+    allure_report.write_environment(
+        directory,
+        document,
+        {
+            "name": "golive",
+            "type": "pytest",
+            "buildName": f"golive {document['env']} {document['started_at']}",
+            "reportName": f"golive: {document['decision']} ({document['env']})",
+            "buildUrl": os.environ.get("GITHUB_SERVER_URL", "") and (
+                f"{os.environ['GITHUB_SERVER_URL']}/{os.environ.get('GITHUB_REPOSITORY', '')}"
+                f"/actions/runs/{os.environ.get('GITHUB_RUN_ID', '')}"
+            ),
+            "host": platform.node(),
+        },
+    )
+    redaction.current().sweep(directory)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(state_key, None)
+    if not state or not state.document:
+        return
+    document = state.document
+    colour = colour_of(document["decision"])
+    outputs = [str(state.reports_dir / "verdict.json"), str(state.reports_dir / "verdict.md")]
+    if getattr(config.option, "allure_report_dir", None):
+        outputs.append(str(config.option.allure_report_dir))
+    terminalreporter.write_sep("=", f"golive verdict: {document['decision']}", **{colour: True, "bold": True})
+    for line in panel_lines(document, outputs=outputs):
+        terminalreporter.write_line(line, **({colour: True} if line.startswith("  ✗") else {}))
+    terminalreporter.write_sep("=", f"{document['decision']}", **{colour: True, "bold": True})

@@ -1,0 +1,32 @@
+"""Health endpoints: what a readiness body must say, judged against the profile's expectations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from golive.probes.findings import Finding
+
+_MISSING = object()
+
+
+def lookup(body: Any, dotted: str) -> Any:
+    node = body
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+def evaluate_readiness(body: Any, expect: dict[str, Any]) -> list[Finding]:
+    """Every expected field is present with its value (a readiness that checks nothing is no readiness)."""
+    findings = []
+    for path, wanted in expect.items():
+        found = lookup(body, path)
+        if found is _MISSING:
+            findings.append(Finding("readiness-check-missing", f"{path}={wanted!r} in the readiness body",
+                                    f"no {path}", f"make readiness run and report its {path.split('.')[-1]} check"))
+        elif found != wanted:
+            findings.append(Finding("readiness-check-failing", f"{path}={wanted!r}", f"{path}={found!r}",
+                                    f"the {path.split('.')[-1]} dependency is not ready"))
+    return findings

@@ -1,0 +1,139 @@
+"""Redaction: no secret may reach a report, log, attachment or terminal line.
+
+Applied at the HTTP layer (every exchange attached to the report passes through it), to failure
+messages, and once more over everything written under ``reports/`` as a last line of defence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+MASK = "«redacted»"
+SECRET_NAME = re.compile(r"SECRET|TOKEN|KEY|PASSWORD|PASSWD|DSN|CREDENTIAL|PRIVATE", re.IGNORECASE)
+SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "x-auth-token",
+        "x-razorpay-signature",
+        "x-hub-signature",
+        "x-hub-signature-256",
+        "x-twilio-signature",
+        "x-twilio-email-event-webhook-signature",
+    }
+)
+SENSITIVE_FIELD = re.compile(
+    r"pass(word|wd)?|secret|token|signature|otp|api[_-]?key|private[_-]?key|client[_-]?secret|credential|dsn",
+    re.IGNORECASE,
+)
+# Compact JWS (JWTs), bearer/basic credentials and well-known provider key shapes.
+SECRET_SHAPES = [
+    re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"\brzp_(live|test)_[A-Za-z0-9]{6,}"),
+    re.compile(r"\bSG\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
+]
+# Values too common to be treated as secrets even if an env variable with a secret-ish name holds them.
+NOT_SECRETS = frozenset({"", "true", "false", "none", "null", "0", "1", "yes", "no", "on", "off"})
+MIN_SECRET_LENGTH = 4
+
+
+def secrets_from_env(env: Mapping[str, str]) -> list[str]:
+    """The values of every variable whose name says it holds a secret."""
+    return [
+        value
+        for name, value in env.items()
+        if SECRET_NAME.search(name)
+        and value.strip().lower() not in NOT_SECRETS
+        and len(value.strip()) >= MIN_SECRET_LENGTH
+    ]
+
+
+class Redactor:
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Longest first, so a secret that contains another is masked whole.
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def add(self, *secrets: str) -> None:
+        self._secrets = sorted({*self._secrets, *(s for s in secrets if s)}, key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        for shape in SECRET_SHAPES:
+            text = shape.sub(MASK, text)
+        return text
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [
+            (name, MASK if name.lower() in SENSITIVE_HEADERS else self.text(value)) for name, value in headers
+        ]
+
+    def data(self, value: Any) -> Any:
+        """Redact a decoded JSON value: sensitive keys masked whole, every string scanned."""
+        if isinstance(value, dict):
+            return {
+                key: MASK if isinstance(key, str) and SENSITIVE_FIELD.search(key) and value[key] not in (None, "")
+                else self.data(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def body(self, raw: str, content_type: str = "") -> str:
+        if "json" in content_type or raw.lstrip().startswith(("{", "[")):
+            try:
+                return json.dumps(self.data(json.loads(raw)), indent=2, ensure_ascii=False)
+            except ValueError:
+                pass
+        if "x-www-form-urlencoded" in content_type:
+            return self._form(raw)
+        return self.text(raw)
+
+    def _form(self, raw: str) -> str:
+        pairs = []
+        for pair in raw.split("&"):
+            key, _, value = pair.partition("=")
+            pairs.append(f"{key}={MASK}" if SENSITIVE_FIELD.search(key) else self.text(pair))
+        return "&".join(pairs)
+
+    def sweep(self, directory: Path) -> int:
+        """Rewrite every text file below ``directory`` with secrets masked; returns files changed."""
+        changed = 0
+        for path in directory.rglob("*"):
+            if not path.is_file() or path.stat().st_size > 50_000_000:
+                continue
+            try:
+                original = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            cleaned = self.text(original)
+            if cleaned != original:
+                path.write_text(cleaned, encoding="utf-8")
+                changed += 1
+        return changed
+
+
+_current = Redactor()
+
+
+def current() -> Redactor:
+    """The run's redactor, loaded with the environment's secrets by the plugin."""
+    return _current
+
+
+def install(redactor: Redactor) -> None:
+    global _current
+    _current = redactor

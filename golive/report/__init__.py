@@ -1,0 +1,1 @@
+"""Outputs of a run: verdict.json / verdict.md, the terminal panel, and Allure results."""

@@ -1,0 +1,31 @@
+"""The verdict panel printed at the end of a run: the decision, then the reasons, in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from golive.verdict import GO, GO_WITH_EXCEPTIONS
+
+COLOURS = {GO: "green", GO_WITH_EXCEPTIONS: "yellow"}
+
+
+def colour_of(decision: str) -> str:
+    return COLOURS.get(decision, "red")
+
+
+def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25) -> list[str]:
+    counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in document["counts"].items() if n)
+    lines = [
+        f"env {document['env']} ({document['env_kind']}) · profile {document['profile']} · "
+        f"{len(document['checks'])} results: {counts or 'none'}",
+    ]
+    if document["reasons"]:
+        lines.append("Why not GO:")
+        lines += [f"  ✗ {reason}" for reason in document["reasons"][:limit]]
+        if len(document["reasons"]) > limit:
+            lines.append(f"  … and {len(document['reasons']) - limit} more (see verdict.md)")
+    if document["known_issues"]:
+        lines.append("Known issues (not blocking):")
+        lines += [f"  ! {issue}" for issue in document["known_issues"][:limit]]
+    lines.append("Reports: " + " · ".join(outputs))
+    return lines

@@ -1,0 +1,93 @@
+"""Start and stop the bundled sandbox as a separate process (golive never imports it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+START_TIMEOUT_S = 30.0
+
+
+class SandboxError(Exception):
+    pass
+
+
+class SandboxProcess:
+    """``python -m sandbox serve`` on a port the OS picked, logging to ``log_path``."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path, *, cwd: Path) -> None:
+        self.env = dict(env)
+        self.log_path = log_path
+        self.cwd = cwd
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def admin_url(self) -> str:
+        # Another origin than the API on purpose: the admin page's calls really exercise CORS.
+        return f"http://localhost:{self.port}"
+
+    def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        self.port = listener.getsockname()[1]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "sandbox", "serve", "--fd", str(listener.fileno())],
+                pass_fds=(listener.fileno(),),
+                env=self.env,
+                cwd=self.cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            listener.close()
+            log.close()
+        self._wait_until_serving(timeout_s)
+
+    def _wait_until_serving(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        with httpx.Client(timeout=1.0) as client:
+            while time.monotonic() < deadline:
+                if self.process and self.process.poll() is not None:
+                    raise SandboxError(f"the sandbox exited with {self.process.returncode}:\n{self.log_tail()}")
+                try:
+                    client.get(f"{self.url}/health/live")  # any answer at all means it serves
+                    return
+                except httpx.TransportError:
+                    time.sleep(0.1)
+        self.stop()
+        raise SandboxError(f"the sandbox did not answer within {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
