@@ -137,13 +137,13 @@ class HttpClient:
                 self.reachability.mark(url, reason)
                 self._report(request, None, f"{method} {url} → {reason}")
                 raise TargetUnreachable(f"unreachable: {origin_of(url)} ({reason})") from None
-            except httpx.TimeoutException as error:
-                kind = type(error).__name__
+            except httpx.TimeoutException:
+                # A target that accepts connections but never answers would cost every later check
+                # a full timeout; after one, the origin counts as not answering.
+                reason = f"no answer within {self._client.timeout.read:g} s"
+                self.reachability.mark(url, reason)
                 self._report(request, None, f"{method} {url} → timed out")
-                raise TargetUnreachable(
-                    f"timed out: {method} {origin_of(url)}{request.url.raw_path.decode()} ({kind} after "
-                    f"{self._client.timeout.read}s)"
-                ) from None
+                raise TargetUnreachable(f"timed out: {method} {url} ({reason})") from None
         self._report(request, response, f"{method} {request.url.path} → {response.status_code}")
         return response
 

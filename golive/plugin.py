@@ -68,6 +68,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--env", dest="golive_env", metavar="NAME",
                     help="environment to check: loads envs/NAME.env (e.g. local, staging, prod)")
     group.addoption("--envs-dir", dest="golive_envs_dir", metavar="DIR", help="where env files live (default: envs/)")
+    group.addoption("--signoffs-dir", dest="golive_signoffs_dir", metavar="DIR",
+                    help="where <env>/waivers.yaml and <env>/attestations.yaml live (default: signoffs/)")
     group.addoption("--reports-dir", dest="golive_reports_dir", metavar="DIR",
                     help="where verdict.json, verdict.md and allure-results go (default: reports/)")
     group.addoption("--allow-writes", action="store_true", dest="golive_allow_writes",
@@ -78,6 +80,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="with --allow-writes: let money checks move real money in production")
     group.addoption("--check", action="append", dest="golive_checks", metavar="ID", default=[],
                     help="run only these check ids (repeatable, e.g. --check SEC-CORS-002)")
+    group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
+                    help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -115,10 +119,12 @@ def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
     except ConfigurationError as error:
         _fail_configuration(state, error.problems, f"golive: configuration errors in env {env_name!r}:")
         return
-    signoffs, problems = load_signoffs(root / "signoffs" / env_name)
+    signoffs_root = Path(config.option.golive_signoffs_dir) if config.option.golive_signoffs_dir else root / "signoffs"
+    signoffs, problems = load_signoffs(signoffs_root / env_name)
     if problems:
         _fail_configuration(state, problems, f"golive: malformed sign-offs for env {env_name!r}:")
-    if settings.sandbox and not is_worker and "SANDBOX_URL" not in os.environ:
+    listing = config.option.golive_list_checks
+    if settings.sandbox and not is_worker and not listing and "SANDBOX_URL" not in os.environ:
         sandbox = SandboxProcess(settings.values, state.reports_dir / "sandbox.log", cwd=root)
         try:
             sandbox.start()
@@ -255,6 +261,28 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
         items[:] = [i for i in items if i not in deselected]
         config.hook.pytest_deselected(items=deselected)
+
+
+def _check_listing(items: list[pytest.Item]) -> list[dict[str, Any]]:
+    listing: dict[str, dict[str, Any]] = {}
+    for item in items:
+        spec = spec_of(item)
+        if spec is None:
+            continue
+        entry = listing.setdefault(spec.id, {
+            "id": spec.id, "title": spec.title, "critical": item.stash.get(critical_key, spec.critical),
+            "safety": spec.safety, "items": list(spec.items), "gates": list(spec.gates),
+            "section": str(Path(str(item.path)).parent.name), "instances": [],
+        })  # fmt: skip
+        entry["instances"].append(_param_of(item))
+    return sorted(listing.values(), key=lambda entry: entry["id"])
+
+
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    if not session.config.option.golive_list_checks:
+        return None
+    print(json.dumps(_check_listing(session.items), indent=2))
+    return True
 
 
 # --- running --------------------------------------------------------------------------------
@@ -400,7 +428,7 @@ def _today() -> date:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash[state_key]
-    if not state.active or hasattr(config, "workerinput"):
+    if not state.active or hasattr(config, "workerinput") or config.option.golive_list_checks:
         return
     settings = state.settings
     assert settings is not None

@@ -64,7 +64,8 @@ class SandboxProcess:
 
     def _wait_until_serving(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
-        with httpx.Client(timeout=1.0) as client:
+        # A slow target (a fault may delay health by seconds) still counts as serving once it answers.
+        with httpx.Client(timeout=httpx.Timeout(10.0, connect=1.0)) as client:
             while time.monotonic() < deadline:
                 if self.process and self.process.poll() is not None:
                     raise SandboxError(f"the sandbox exited with {self.process.returncode}:\n{self.log_tail()}")

@@ -111,8 +111,11 @@ def decide(
     results = apply_waivers(results, signoffs, today)
     reasons: list[str] = list(run_problems)
 
-    # Environment problems first: one unreachable target explains many broken checks.
-    reasons += sorted({first_line(r.message) for r in results if r.environment_problem})
+    # Environment problems first: one unreachable target explains many broken checks. Only those
+    # behind a blocking result count; a non-critical or waived one is a known issue, not a blocker.
+    reasons += sorted(
+        {first_line(r.message) for r in results if r.environment_problem and r.critical and r.status.blocks_go}
+    )
 
     for result in results:
         if result.critical and result.status.blocks_go:

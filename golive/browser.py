@@ -1,0 +1,21 @@
+"""Driving a page with Playwright, with network failures reported as an unreachable target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+
+from golive.outcomes import TargetUnreachable
+
+
+def open_page(page: Any, url: str) -> None:
+    """Navigate (within the page's default timeout), turning ``net::ERR_*`` and timeouts into TargetUnreachable."""
+    try:
+        page.goto(url, wait_until="load")
+    except PlaywrightError as error:
+        text = str(error)
+        if "net::ERR_" in text or "Timeout" in text:
+            reason = text.split("\n", 1)[0].split(": ", 1)[-1]
+            raise TargetUnreachable(f"unreachable: {url} ({reason})") from None
+        raise

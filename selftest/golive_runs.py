@@ -1,0 +1,84 @@
+"""Running golive as a user does (``pytest … --env NAME`` in a subprocess) and reading its verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL_ENV = ROOT / "envs" / "local.env"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    output: str
+    elapsed_s: float
+    reports: Path
+
+    @property
+    def verdict(self) -> dict[str, Any]:
+        return json.loads((self.reports / "verdict.json").read_text())
+
+    def status_of(self, check_id: str) -> set[str]:
+        return {check["status"] for check in self.verdict["checks"] if check["id"] == check_id}
+
+    def statuses(self) -> dict[str, str]:
+        return {check["nodeid"]: check["status"] for check in self.verdict["checks"]}
+
+
+def golive(
+    reports: Path,
+    *args: str,
+    faults: str = "",
+    environ: dict[str, str] | None = None,
+    timeout_s: float = 180,
+) -> Run:
+    """Run the suite from the repository root, the way the README tells users to."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SANDBOX_", "GOLIVE_"))}
+    env.update(environ or {})
+    if faults:
+        env["SANDBOX_FAULTS"] = faults
+    command = [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", *args]
+    started = time.monotonic()
+    completed = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL
+    )
+    return Run(completed.returncode, completed.stdout + completed.stderr, time.monotonic() - started, reports)
+
+
+def env_dir_with(tmp_path: Path, name: str, changes: dict[str, str | None], base: Path = LOCAL_ENV) -> Path:
+    """A copy of an env file under ``tmp_path/envs/NAME.env`` with some keys changed (None drops a key)."""
+    directory = tmp_path / "envs"
+    directory.mkdir(exist_ok=True)
+    lines = []
+    seen = set()
+    for line in base.read_text().splitlines():
+        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("#") else None
+        if key in changes:
+            seen.add(key)
+            if changes[key] is not None:
+                lines.append(f"{key}={changes[key]}")
+            continue
+        lines.append(line)
+    lines += [f"{key}={value}" for key, value in changes.items() if key not in seen and value is not None]
+    (directory / f"{name}.env").write_text("\n".join(lines) + "\n")
+    return directory
+
+
+def sandbox_faults() -> list[dict[str, Any]]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "sandbox", "faults", "--json"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(completed.stdout)
+
+
+def chromium_available() -> bool:
+    return bool(os.environ.get("GOLIVE_CHROMIUM") or shutil.which("chromium") or Path("/usr/bin/chromium").exists())

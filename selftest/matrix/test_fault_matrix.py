@@ -1,0 +1,54 @@
+"""The fault matrix: every sandbox fault makes the critical run NO-GO through the checks it names,
+every check has a fault that makes it fail, and the healthy sandbox is GO.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from selftest.golive_runs import golive, sandbox_faults
+
+CATALOG = sandbox_faults()
+
+
+def listed_checks(tmp_path) -> dict[str, dict]:
+    run = golive(tmp_path, "--env", "local", "--list-checks", "-q")
+    assert run.exit_code == 0, run.output
+    listing = json.loads(run.output[run.output.index("[") : run.output.rindex("]") + 1])
+    return {entry["id"]: entry for entry in listing}
+
+
+def test_catalog_has_ten_or_more_faults_each_naming_checks():
+    assert len(CATALOG) >= 10
+    for fault in CATALOG:
+        assert fault["description"] and fault["checks"], fault
+
+
+def test_every_check_can_be_made_to_fail_and_every_named_check_exists(tmp_path):
+    checks = listed_checks(tmp_path)
+    named = {check_id for fault in CATALOG for check_id in fault["checks"]}
+    assert sorted(set(checks) - named) == [], "checks that no sandbox fault makes fail"
+    assert sorted(named - set(checks)) == [], "faults naming checks that do not exist"
+
+
+def test_healthy_sandbox_is_go(tmp_path):
+    run = golive(tmp_path, "-m", "critical", "--env", "local")
+    assert run.exit_code == 0, run.output
+    assert run.verdict["decision"] == "GO", run.verdict["reasons"]
+    assert run.verdict["counts"]["passed"] == len(run.verdict["checks"]) > 0
+
+
+@pytest.mark.parametrize("fault", CATALOG, ids=[fault["name"] for fault in CATALOG])
+def test_fault_is_caught_by_its_checks(fault, tmp_path, record_property):
+    record_property("fault_matrix", fault["name"])  # caught = this test passes
+    run = golive(tmp_path, "-m", "critical", "--env", "local", faults=fault["name"])
+    verdict = run.verdict
+    missed = [check_id for check_id in fault["checks"] if "failed" not in run.status_of(check_id)]
+    unnamed = [check_id for check_id in fault["checks"] if not any(r.startswith(check_id) for r in verdict["reasons"])]
+    assert verdict["decision"] == "NO-GO", f"{fault['name']} went unnoticed: {verdict['reasons']}"
+    assert run.exit_code == 1, run.output[-2000:]
+    assert missed == [], f"{fault['name']}: these checks did not fail: {missed}\n{verdict['reasons']}"
+    assert unnamed == [], f"{fault['name']}: the verdict does not name {unnamed}"
+    assert verdict["sandbox_faults"] == fault["name"]
