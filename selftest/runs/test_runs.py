@@ -1,0 +1,202 @@
+"""golive run end to end as users run it: the decision, its files, bounded time, no leaked secrets."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from selftest.golive_runs import env_dir_with, golive
+
+VERDICT_KEYS = {"decision", "reasons", "env", "profile", "started_at", "duration_s", "checks"}
+CHECK_KEYS = {"id", "title", "status", "critical", "items", "safety", "message"}
+
+
+def test_healthy_run_writes_verdict_files_and_allure_results(tmp_path):
+    run = golive(tmp_path, "-m", "critical", "--env", "local")
+    assert run.exit_code == 0, run.output
+    verdict = run.verdict
+    assert VERDICT_KEYS <= set(verdict)
+    assert all(CHECK_KEYS <= set(check) for check in verdict["checks"])
+    assert verdict["decision"] == "GO" and verdict["env"] == "local" and verdict["profile"] == "sandbox"
+    assert all(check["critical"] for check in verdict["checks"]), "-m critical selects only critical checks"
+    assert "# golive verdict: **GO**" in (tmp_path / "verdict.md").read_text()
+    assert "golive verdict: GO" in run.output
+    results = [json.loads(p.read_text()) for p in (tmp_path / "allure-results").glob("*-result.json")]
+    decision = [r for r in results if r["name"].startswith("Go-live decision")]
+    assert [r["name"] for r in decision] == ["Go-live decision: GO"]
+    checks = [r for r in results if any(label["name"] == "golive_check" for label in r["labels"])]
+    assert len(checks) == len(verdict["checks"])
+    for result in checks:
+        labels = {label["name"]: label["value"] for label in result["labels"] if label["name"] != "story"}
+        assert labels["severity"] == "blocker" and labels["golive_status"] == "passed"
+        assert labels["epic"] in {"Security", "Infrastructure", "Browser"}
+    assert (tmp_path / "allure-results" / "environment.properties").read_text().startswith("Decision=GO")
+
+
+def test_parallel_run_reaches_the_same_results(tmp_path):
+    sequential = golive(tmp_path / "one", "-m", "critical", "--env", "local")
+    parallel = golive(tmp_path / "two", "-m", "critical", "--env", "local", "-n", "2")
+    assert parallel.exit_code == sequential.exit_code == 0, parallel.output
+    assert parallel.statuses() == sequential.statuses()
+    assert parallel.verdict["decision"] == sequential.verdict["decision"]
+
+
+def test_faulty_parallel_run_is_no_go_like_a_sequential_one(tmp_path):
+    run = golive(tmp_path, "-m", "critical", "--env", "local", "-n", "2", faults="cors_allows_null")
+    assert run.exit_code == 1
+    assert run.status_of("SEC-CORS-003") == {"failed"}
+
+
+def test_stopped_target_is_no_go_with_unreachable_in_bounded_time(tmp_path):
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    envs = env_dir_with(tmp_path, "stopped", {
+        "GOLIVE_SANDBOX": "off", "GOLIVE_ENV_KIND": "staging",
+        "SANDBOX_URL": f"http://127.0.0.1:{port}", "SANDBOX_ADMIN_URL": f"http://localhost:{port}",
+    })
+    run = golive(tmp_path / "reports", "-m", "critical", "--env", "stopped", f"--envs-dir={envs}")
+    assert run.exit_code == 1, run.output
+    assert run.verdict["decision"] == "NO-GO"
+    assert run.verdict["reasons"][0].startswith("unreachable: http://127.0.0.1:")
+    assert "Traceback" not in run.output
+    assert run.elapsed_s < 30
+
+
+def test_black_holed_target_is_no_go_in_bounded_time(tmp_path):
+    # Accepts connections (the kernel completes the handshake) but never answers a byte.
+    with socket.socket() as hole:
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(64)
+        port = hole.getsockname()[1]
+        envs = env_dir_with(tmp_path, "hole", {
+            "GOLIVE_SANDBOX": "off", "GOLIVE_ENV_KIND": "staging",
+            "SANDBOX_URL": f"http://127.0.0.1:{port}", "SANDBOX_ADMIN_URL": f"http://localhost:{port}",
+        })
+        run = golive(tmp_path / "reports", "-m", "critical", "--env", "hole", f"--envs-dir={envs}")
+    assert run.exit_code == 1, run.output
+    assert any("no answer within" in reason for reason in run.verdict["reasons"]), run.verdict["reasons"]
+    assert "Traceback" not in run.output
+    assert run.elapsed_s < 45
+
+
+def test_configuration_errors_are_listed_together_before_any_test(tmp_path):
+    envs = env_dir_with(tmp_path, "broken", {
+        "GOLIVE_ENV_KIND": "prodution", "SANDBOX_ADMIN_PASSWORD": None, "SANDBOX_CASHIER_PASSWORD": None,
+    })
+    run = golive(tmp_path / "reports", "--env", "broken", f"--envs-dir={envs}")
+    assert run.exit_code == 6, run.output
+    assert "GOLIVE_ENV_KIND must be one of local, staging, production (found prodution)" in run.output
+    assert "${SANDBOX_ADMIN_PASSWORD}" in run.output and "${SANDBOX_CASHIER_PASSWORD}" in run.output
+    assert "Traceback" not in run.output and "passed" not in run.output
+    assert not (tmp_path / "reports" / "verdict.json").exists()
+
+
+def test_unknown_env_is_a_usage_error_listing_the_envs(tmp_path):
+    run = golive(tmp_path, "--env", "prodd")
+    assert run.exit_code == 4
+    assert "unknown env 'prodd'" in run.output and "local" in run.output
+
+
+def test_checks_without_env_are_a_usage_error(tmp_path):
+    run = golive(tmp_path, "-m", "critical")
+    assert run.exit_code == 4
+    assert "golive checks need --env NAME" in run.output
+
+
+def test_planted_secrets_reach_no_report_and_no_terminal_line(tmp_path):
+    planted = {key: f"planted-{key.lower()}-{uuid.uuid4().hex}" for key in (
+        "SANDBOX_JWT_SECRET", "SANDBOX_ADMIN_PASSWORD", "SANDBOX_MANAGER_PASSWORD", "SANDBOX_CASHIER_PASSWORD")}
+    envs = env_dir_with(tmp_path, "planted", planted)
+    reports = tmp_path / "reports"
+    # A healthy run and a run where login breaks (failure messages quote the login exchange).
+    runs = [
+        golive(reports / "healthy", "--env", "planted", f"--envs-dir={envs}", "-m", "critical"),
+        golive(reports / "faulty", "--env", "planted", f"--envs-dir={envs}", "-m", "critical",
+               faults="login_broken_for_role,protected_endpoint_open"),
+    ]
+    assert [run.exit_code for run in runs] == [0, 1], runs[1].output
+    written = [p for p in reports.rglob("*") if p.is_file()]
+    assert len(written) > 20
+    for secret in planted.values():
+        for path in written:
+            assert secret.encode() not in path.read_bytes(), f"{secret} leaked into {path}"
+        assert all(secret not in run.output for run in runs)
+    attachments = "".join(p.read_text(errors="replace") for p in reports.rglob("*-attachment*"))
+    assert "«redacted»" in attachments, "login exchanges are attached, with the password masked"
+    assert "eyJ" not in attachments, "issued tokens are masked in attachments"
+
+
+def test_waiver_turns_a_critical_failure_into_go_with_exceptions_until_it_expires(tmp_path):
+    signoffs = tmp_path / "signoffs" / "local"
+    signoffs.mkdir(parents=True)
+    (signoffs / "waivers.yaml").write_text(textwrap.dedent("""\
+        waivers:
+          - check: SEC-CORS-001
+            reason: CDN strips Vary on cached preflights; fix scheduled
+            approver: QA Lead
+            expires: 2099-12-31
+        """))
+    run = golive(tmp_path / "r1", "-m", "critical", "--env", "local", f"--signoffs-dir={tmp_path / 'signoffs'}",
+                 faults="cors_vary_missing")
+    assert run.exit_code == 0, run.output
+    assert run.verdict["decision"] == "GO WITH EXCEPTIONS"
+    assert run.status_of("SEC-CORS-001") == {"waived"}
+    assert run.verdict["known_issues"] and run.verdict["known_issues"][0].startswith("SEC-CORS-001 waived")
+
+    expired = golive(tmp_path / "r2", "-m", "critical", "--env", "local", f"--signoffs-dir={tmp_path / 'signoffs'}",
+                     environ={"GOLIVE_TODAY": "2100-01-01"})
+    assert expired.exit_code == 1
+    assert any("waiver for SEC-CORS-001 expired on 2099-12-31" in r for r in expired.verdict["reasons"])
+
+
+def test_malformed_signoffs_are_a_configuration_error(tmp_path):
+    signoffs = tmp_path / "signoffs" / "local"
+    signoffs.mkdir(parents=True)
+    (signoffs / "waivers.yaml").write_text("waivers:\n  - check: not-an-id\n    reason: x\n")
+    run = golive(tmp_path / "r", "--env", "local", f"--signoffs-dir={tmp_path / 'signoffs'}")
+    assert run.exit_code == 6
+    assert "waivers[0].check" in run.output and "waivers[0].approver" in run.output
+
+
+FOREIGN_SUITE = '''
+from golive import check
+
+@check("DAT-STOCK-001", "Stock can be adjusted", critical=True, safety="mutating")
+def test_adjust_stock():
+    pass
+
+@check("INF-READ-001", "A read-only check", critical=True)
+def test_read():
+    pass
+'''
+
+
+@pytest.mark.parametrize("flags, decision", [((), "NO-GO"), (("--allow-writes",), "GO")])
+def test_production_needs_allow_writes_for_mutating_checks(tmp_path, flags, decision):
+    """In a user's own repository: golive loads as a pytest plugin with its own envs and profiles."""
+    project = tmp_path / "project"
+    (project / "envs").mkdir(parents=True)
+    (project / "profiles").mkdir()
+    (project / "suites" / "data_integrity").mkdir(parents=True)
+    (project / "envs" / "prod.env").write_text("GOLIVE_ENV_KIND=production\nGOLIVE_PROFILE=shop\nAPI=https://shop.invalid\n")
+    (project / "profiles" / "shop.yaml").write_text("name: shop\nservices: [{name: api, base_url: '${API}'}]\n")
+    (project / "suites" / "data_integrity" / "test_stock.py").write_text(FOREIGN_SUITE)
+    (project / "pyproject.toml").write_text("[tool.pytest.ini_options]\ntestpaths = ['suites']\n")
+    completed = subprocess.run([sys.executable, "-m", "pytest", "--env", "prod", "-p", "no:cacheprovider", *flags],
+                               cwd=project, capture_output=True, text=True, timeout=60)
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    assert verdict["decision"] == decision, completed.stdout
+    statuses = {check["id"]: check["status"] for check in verdict["checks"]}
+    if flags:
+        assert statuses == {"DAT-STOCK-001": "passed", "INF-READ-001": "passed"}
+    else:
+        assert statuses == {"DAT-STOCK-001": "unverified", "INF-READ-001": "passed"}
+        assert any("needs --allow-writes" in reason for reason in verdict["reasons"])
