@@ -82,3 +82,31 @@ def sandbox_faults() -> list[dict[str, Any]]:
 
 def chromium_available() -> bool:
     return bool(os.environ.get("GOLIVE_CHROMIUM") or shutil.which("chromium") or Path("/usr/bin/chromium").exists())
+
+
+def listed_checks(reports: Path) -> dict[str, dict[str, Any]]:
+    """Every check of the suite as ``--list-checks`` reports it, by id."""
+    run = golive(reports, "--env", "local", "--list-checks", "-q")
+    assert run.exit_code == 0, run.output
+    listing = json.loads(run.output[run.output.index("[") : run.output.rindex("]") + 1])
+    return {entry["id"]: entry for entry in listing}
+
+
+def user_project(tmp_path: Path, files: dict[str, str], env: str = "GOLIVE_ENV_KIND=production") -> Path:
+    """A user's own repository with golive as an installed pytest plugin: envs, a profile, suites."""
+    project = tmp_path / "project"
+    defaults = {
+        "pyproject.toml": "[tool.pytest.ini_options]\ntestpaths = ['suites']\n",
+        "envs/prod.env": f"{env}\nGOLIVE_PROFILE=shop\nAPI=https://shop.invalid\n",
+        "profiles/shop.yaml": "name: shop\nservices: [{name: api, base_url: '${API}'}]\n",
+    }
+    for relative, text in {**defaults, **files}.items():
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return project
+
+
+def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                          cwd=project, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)

@@ -4,20 +4,11 @@ every check has a fault that makes it fail, and the healthy sandbox is GO.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from selftest.golive_runs import golive, sandbox_faults
+from selftest.golive_runs import golive, listed_checks, sandbox_faults
 
 CATALOG = sandbox_faults()
-
-
-def listed_checks(tmp_path) -> dict[str, dict]:
-    run = golive(tmp_path, "--env", "local", "--list-checks", "-q")
-    assert run.exit_code == 0, run.output
-    listing = json.loads(run.output[run.output.index("[") : run.output.rindex("]") + 1])
-    return {entry["id"]: entry for entry in listing}
 
 
 def test_catalog_has_ten_or_more_faults_each_naming_checks():

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import textwrap
 import uuid
 from pathlib import Path
 
 import pytest
 
-from selftest.golive_runs import env_dir_with, golive
+from selftest.golive_runs import env_dir_with, golive, run_in, user_project
 
 VERDICT_KEYS = {"decision", "reasons", "env", "profile", "started_at", "duration_s", "checks"}
 CHECK_KEYS = {"id", "title", "status", "critical", "items", "safety", "message"}
@@ -182,16 +180,8 @@ def test_read():
 @pytest.mark.parametrize("flags, decision", [((), "NO-GO"), (("--allow-writes",), "GO")])
 def test_production_needs_allow_writes_for_mutating_checks(tmp_path, flags, decision):
     """In a user's own repository: golive loads as a pytest plugin with its own envs and profiles."""
-    project = tmp_path / "project"
-    (project / "envs").mkdir(parents=True)
-    (project / "profiles").mkdir()
-    (project / "suites" / "data_integrity").mkdir(parents=True)
-    (project / "envs" / "prod.env").write_text("GOLIVE_ENV_KIND=production\nGOLIVE_PROFILE=shop\nAPI=https://shop.invalid\n")
-    (project / "profiles" / "shop.yaml").write_text("name: shop\nservices: [{name: api, base_url: '${API}'}]\n")
-    (project / "suites" / "data_integrity" / "test_stock.py").write_text(FOREIGN_SUITE)
-    (project / "pyproject.toml").write_text("[tool.pytest.ini_options]\ntestpaths = ['suites']\n")
-    completed = subprocess.run([sys.executable, "-m", "pytest", "--env", "prod", "-p", "no:cacheprovider", *flags],
-                               cwd=project, capture_output=True, text=True, timeout=60)
+    project = user_project(tmp_path, {"suites/data_integrity/test_stock.py": FOREIGN_SUITE})
+    completed = run_in(project, "--env", "prod", *flags)
     verdict = json.loads((project / "reports" / "verdict.json").read_text())
     assert verdict["decision"] == decision, completed.stdout
     statuses = {check["id"]: check["status"] for check in verdict["checks"]}

@@ -3,7 +3,10 @@
 from golive import check, expect, required
 from golive.probes.health import evaluate_readiness
 
-ITEMS_LIVE = ["arogya:S0-EXIT-01", "realserv:OPS-HEALTH-01", "whatsapp_tracker:HEALTH-01", "consolidated:MON-01"]
+ITEMS_LIVE = [
+    "arogya:S0-EXIT-01", "consolidated:MON-01", "consolidated:CMD-05", "realserv:OBS-HEALTH-01",
+    "realserv:INF-LB-03", "realserv:DEP-PROD-10", "whatsapp_tracker:HEALTH-01",
+]
 
 
 @check("INF-HEALTH-001", "Liveness endpoint answers 200", critical=True, items=ITEMS_LIVE, gates=["S0"])
@@ -14,7 +17,8 @@ def test_liveness(service, http):
 
 
 @check("INF-HEALTH-002", "Readiness endpoint answers 200 with its dependency checks passing", critical=True,
-       items=["whatsapp_tracker:HEALTH-02", "whatsapp_tracker:GATE-02"], gates=["S0"])
+       items=["whatsapp_tracker:HEALTH-02", "whatsapp_tracker:HEALTH-04", "whatsapp_tracker:HEALTH-05",
+              "whatsapp_tracker:HEALTH-06"], gates=["S0"])
 def test_readiness(service, http):
     response = http.get(service.url(required(service.health.ready, f"a readiness path for {service.name}")))
     expect.status(response, 200, f"{service.name} is not ready", fix="a dependency (database, env) is failing")
@@ -24,7 +28,7 @@ def test_readiness(service, http):
 
 
 @check("INF-HEALTH-003", "Database ping endpoint answers 200", critical=True,
-       items=["whatsapp_tracker:HEALTH-03", "consolidated:MON-02", "arogya:S0-PRE-01"], gates=["S0"])
+       items=["whatsapp_tracker:HEALTH-03", "consolidated:MON-01", "arogya:S0-PRE-01"], gates=["S0"])
 def test_database_ping(service, http):
     response = http.get(service.url(required(service.health.db, f"a database ping path for {service.name}")))
     expect.status(response, 200, f"{service.name} cannot reach its database",
@@ -32,7 +36,7 @@ def test_database_ping(service, http):
 
 
 @check("INF-HEALTH-004", "Health endpoints answer within the response-time budget", critical=True,
-       items=["realserv:OPS-HEALTH-01"])
+       items=["realserv:DEP-PROD-10"])
 def test_health_response_time(service, http):
     paths = [path for path in (service.health.live, service.health.ready, service.health.db) if path]
     for path in required(paths, f"health paths for {service.name}"):

@@ -3,7 +3,7 @@
 from golive import check, expect
 from golive.probes.cors import EVIL_ORIGIN, evaluate_allowed_origin, evaluate_refused_origin, lookalike_origins
 
-ITEMS = ["realserv:SEC-API-01", "arogya:S0-TASK-03", "arogya:S0-EXIT-03"]
+ITEMS = ["realserv:SEC-NET-05", "arogya:S0-TASK-03"]
 
 
 def ask(http, url, origin, policy):

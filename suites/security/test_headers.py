@@ -7,7 +7,7 @@ NOT_A_ROUTE = "/golive-404-probe"
 
 
 @check("SEC-HEADERS-001", "OWASP security headers are set (HSTS, CSP, nosniff, framing, referrer)",
-       items=["realserv:SEC-API-03"])
+       items=["realserv:TEST-SEC-05"])
 def test_security_headers(profile, header_policy, http):
     service = profile.service(header_policy.service)
     for path in header_policy.paths:
@@ -17,7 +17,7 @@ def test_security_headers(profile, header_policy, http):
 
 
 @check("SEC-HEADERS-002", "No header discloses server software or versions, not even on error pages",
-       items=["realserv:SEC-API-03"])
+       items=["realserv:TEST-SEC-05"])
 def test_no_version_disclosure(profile, header_policy, http):
     service = profile.service(header_policy.service)
     for path in [*header_policy.paths, NOT_A_ROUTE]:
