@@ -147,8 +147,9 @@ def load_settings(
     values = {**read_env(env_file, environ), **(extra or {})}
     missing: set[str] = set()
     # Only the env file's own values are templates; the process environment passes through as is.
-    file_keys = dotenv_values(env_file, interpolate=False).keys()
-    values.update({key: resolve(values[key], values, missing) for key in file_keys})
+    environ = os.environ if environ is None else environ
+    templates = [key for key in dotenv_values(env_file, interpolate=False) if key not in environ]
+    values.update({key: resolve(values[key], values, missing) for key in templates})
     problems = [f"env {env_file.name}: ${{{name}}} is referenced but not set" for name in sorted(missing)]
 
     kind = values.get("GOLIVE_ENV_KIND", "")

@@ -30,7 +30,8 @@ SENSITIVE_HEADERS = frozenset(
     }
 )
 SENSITIVE_FIELD = re.compile(
-    r"pass(word|wd)?|secret|token|signature|otp|api[_-]?key|private[_-]?key|client[_-]?secret|credential|dsn",
+    r"^pass$|^pwd$|password|passwd|passphrase|secret|token|signature|^otp$|otp[_-]?code|api[_-]?key|private[_-]?key"
+    r"|client[_-]?secret|credential|^dsn$|_dsn$",
     re.IGNORECASE,
 )
 # Compact JWS (JWTs), bearer/basic credentials and well-known provider key shapes.

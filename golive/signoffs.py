@@ -58,7 +58,8 @@ def _read_list(path: Path, key: str, problems: list[str]) -> list[dict]:
     except yaml.YAMLError as error:
         problems.append(f"{path}: not valid YAML ({error})")
         return []
-    entries = raw.get(key, []) if isinstance(raw, dict) else None
+    # "waivers:" with every entry commented out is an empty list, not an error.
+    entries = (raw.get(key) or []) if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         problems.append(f"{path}: expected a mapping with a list under {key!r}")
         return []

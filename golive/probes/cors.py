@@ -13,14 +13,14 @@ EVIL_ORIGIN = "https://evil.example"
 def lookalike_origins(allowed: str) -> dict[str, str]:
     """Origins that a sloppy (unanchored, prefix, suffix or scheme-blind) matcher would accept."""
     parts = urlsplit(allowed)
-    host = parts.netloc
+    host, port = parts.hostname or "", f":{parts.port}" if parts.port else ""
     looks = {
-        "suffix": f"{parts.scheme}://{host}.evil.example",
-        "prefix": f"{parts.scheme}://evil{host}",
-        "subdomain-prefix": f"{parts.scheme}://evil-{host}",
+        "suffix": f"{parts.scheme}://{host}.evil.example{port}",
+        "prefix": f"{parts.scheme}://evil{host}{port}",
+        "subdomain-prefix": f"{parts.scheme}://evil-{host}{port}",
     }
     if parts.scheme == "https":
-        looks["scheme-downgrade"] = f"http://{host}"
+        looks["scheme-downgrade"] = f"http://{host}{port}"
     return looks
 
 

@@ -26,7 +26,7 @@ def evaluate_readiness(body: Any, expect: dict[str, Any]) -> list[Finding]:
         if found is _MISSING:
             findings.append(Finding("readiness-check-missing", f"{path}={wanted!r} in the readiness body",
                                     f"no {path}", f"make readiness run and report its {path.split('.')[-1]} check"))
-        elif found != wanted:
+        elif type(found) is not type(wanted) or found != wanted:  # 1 is not true, "ok" is not true
             findings.append(Finding("readiness-check-failing", f"{path}={wanted!r}", f"{path}={found!r}",
                                     f"the {path.split('.')[-1]} dependency is not ready"))
     return findings

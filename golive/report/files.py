@@ -69,8 +69,8 @@ def render_markdown(document: dict[str, Any]) -> str:
         lines += ["", "## Attestations", "", "| item | status | by | role | date |", "|---|---|---|---|---|"]
         for attestation in document["attestations"]:
             lines.append(
-                f"| {attestation['item']} | {attestation['status']} | {attestation['by']} | "
-                f"{attestation['role']} | {attestation['date']} |"
+                f"| {_cell(attestation['item'])} | {attestation['status']} | {_cell(attestation['by'])} | "
+                f"{_cell(attestation['role'])} | {attestation['date']} |"
             )
     return "\n".join(lines) + "\n"
 

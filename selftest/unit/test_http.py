@@ -1,0 +1,344 @@
+"""golive.http.HttpClient: request ids, timeouts, safe retries, fail-fast on dead targets, redacted
+exchanges and the safety class enforced per request. HTTP is mocked with respx or httpx.MockTransport;
+one test uses a real closed port on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+
+import httpx
+import pytest
+
+from golive.http import HttpClient, Reachability
+from golive.outcomes import TargetUnreachable
+from golive.redaction import MASK, Redactor
+from golive.safety import SafetyViolation
+
+API = "https://api.shop.test"
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    ".eyJzdWIiOiJhZG1pbiIsImV4cCI6MTcwMDAwMDAwMH0"
+    ".Qx8z2Vb1S4l0dWn4c2lnbmF0dXJlYnl0ZXNoZXJl"
+)
+REFUSED = httpx.ConnectError("[Errno 111] Connection refused")
+
+
+class Recorder:
+    """An httpx.MockTransport that answers 200 and remembers every request it saw."""
+
+    def __init__(self, response: httpx.Response | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.response = response or httpx.Response(200, json={"ok": True})
+        self.transport = httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(self.response.status_code, headers=self.response.headers, content=self.response.content)
+
+
+def client(**kwargs) -> HttpClient:
+    kwargs.setdefault("retry_backoff_s", 0)
+    return HttpClient(**kwargs)
+
+
+# --- request ids and timeouts ---------------------------------------------------------------
+
+
+def test_every_request_carries_a_distinct_request_id(respx_mock):
+    route = respx_mock.route(host="api.shop.test").mock(return_value=httpx.Response(204))
+
+    with client() as http:
+        http.get(f"{API}/health/live")
+        http.head(f"{API}/health/live")
+        http.options(f"{API}/api/products")
+
+    ids = [call.request.headers["x-request-id"] for call in route.calls]
+    assert len(ids) == 3
+    assert all(re.fullmatch(r"golive-[0-9a-f]{20}", i) for i in ids)
+    assert len(set(ids)) == 3
+    assert all(call.request.headers["user-agent"].startswith("golive/") for call in route.calls)
+
+
+def test_a_request_id_given_by_the_check_is_kept(respx_mock):
+    route = respx_mock.get(f"{API}/api/me").mock(return_value=httpx.Response(200))
+
+    with client() as http:
+        http.get(f"{API}/api/me", headers={"X-Request-ID": "trace-me-42"})
+
+    assert route.calls.last.request.headers.get_list("x-request-id") == ["trace-me-42"]
+
+
+@pytest.mark.parametrize(
+    "timeout, expected",
+    [
+        (7.5, {"connect": 5.0, "read": 7.5, "write": 7.5, "pool": 7.5}),
+        (2.0, {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}),
+    ],
+)
+def test_every_request_has_a_timeout_with_connect_capped_at_five_seconds(timeout, expected):
+    recorder = Recorder()
+
+    with client(timeout=timeout, transport=recorder.transport) as http:
+        http.get(f"{API}/")
+
+    assert recorder.requests[0].extensions["timeout"] == expected
+
+
+def test_redirects_are_not_followed():
+    recorder = Recorder(httpx.Response(302, headers={"Location": "https://evil.example/"}))
+
+    with client(transport=recorder.transport) as http:
+        response = http.get(f"{API}/login")
+
+    assert response.status_code == 302
+    assert len(recorder.requests) == 1
+
+
+# --- retries and reachability ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+def test_idempotent_requests_are_retried_on_connect_errors_then_unreachable(respx_mock, method):
+    route = respx_mock.route(method=method, url=f"{API}/api/items/1").mock(side_effect=REFUSED)
+
+    with client(retries=2, safety="mutating") as http, pytest.raises(TargetUnreachable) as raised:
+        http.request(method, f"{API}/api/items/1")
+
+    assert route.call_count == 3
+    assert str(raised.value) == "unreachable: https://api.shop.test (connection refused)"
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_non_idempotent_requests_are_never_retried(respx_mock, method):
+    route = respx_mock.route(method=method, url=f"{API}/api/orders").mock(side_effect=REFUSED)
+
+    with client(retries=2, safety="mutating") as http, pytest.raises(TargetUnreachable):
+        http.request(method, f"{API}/api/orders", json={"sku": "A-1"})
+
+    assert route.call_count == 1
+
+
+def test_a_connect_error_followed_by_success_returns_the_response(respx_mock):
+    route = respx_mock.get(f"{API}/health/live").mock(side_effect=[REFUSED, httpx.Response(200, json={"live": True})])
+
+    with client(retries=2) as http:
+        response = http.get(f"{API}/health/live")
+
+    assert response.json() == {"live": True}
+    assert route.call_count == 2
+
+
+def test_http_500_is_an_answer_and_is_not_retried(respx_mock):
+    route = respx_mock.get(f"{API}/health/ready").mock(return_value=httpx.Response(500, text="db down"))
+
+    with client(retries=2) as http:
+        response = http.get(f"{API}/health/ready")
+
+    assert response.status_code == 500
+    assert route.call_count == 1
+
+
+def test_an_unreachable_origin_fails_fast_afterwards_and_others_still_work(respx_mock):
+    dead = respx_mock.route(host="api.shop.test").mock(side_effect=REFUSED)
+    alive = respx_mock.get("https://admin.shop.test/").mock(return_value=httpx.Response(200))
+
+    with client(retries=1) as http:
+        with pytest.raises(TargetUnreachable):
+            http.get(f"{API}/health/live")
+        with pytest.raises(TargetUnreachable, match=r"^unreachable: https://api.shop.test \(connection refused\)$"):
+            http.get(f"{API}/api/products?page=2")
+        assert http.get("https://admin.shop.test/").status_code == 200
+
+    assert dead.call_count == 2  # the first request and its one retry; the second never left
+    assert alive.call_count == 1
+
+
+def test_reachability_can_be_shared_between_clients(respx_mock):
+    route = respx_mock.route(host="api.shop.test").mock(side_effect=REFUSED)
+    shared = Reachability()
+
+    with client(retries=0, reachability=shared) as first, pytest.raises(TargetUnreachable):
+        first.get(f"{API}/a")
+    with client(retries=0, reachability=shared) as second, pytest.raises(TargetUnreachable):
+        second.get(f"{API}/b")
+
+    assert route.call_count == 1
+    assert shared.down == {API: "connection refused"}
+
+
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (httpx.ConnectTimeout("timed out"), "connection timed out"),
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "DNS name not found"),
+        (httpx.ConnectError("[Errno 101] Network is unreachable"), "cannot connect: [Errno 101] Network is unreachable"),
+    ],
+    ids=["connect-timeout", "dns", "other"],
+)
+def test_connect_failures_are_described(respx_mock, error, reason):
+    respx_mock.get(f"{API}/").mock(side_effect=error)
+
+    with client(retries=0) as http, pytest.raises(TargetUnreachable) as raised:
+        http.get(f"{API}/")
+
+    assert str(raised.value) == f"unreachable: {API} ({reason})"
+
+
+def test_a_read_timeout_is_not_retried_and_marks_the_origin_as_not_answering(respx_mock):
+    route = respx_mock.route(host="api.shop.test").mock(side_effect=httpx.ReadTimeout("read timed out"))
+
+    with client(retries=2, timeout=3) as http:
+        with pytest.raises(TargetUnreachable) as raised:
+            http.get(f"{API}/slow")
+        with pytest.raises(TargetUnreachable, match=r"no answer within 3 s"):
+            http.get(f"{API}/other")
+
+    assert str(raised.value) == f"timed out: GET {API}/slow (no answer within 3 s)"
+    assert route.call_count == 1
+
+
+def _closed_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_closed_loopback_port_is_unreachable_quickly_and_not_tried_again():
+    port = _closed_loopback_port()
+    url = f"http://127.0.0.1:{port}/health/live"
+
+    with HttpClient(timeout=5, retries=2, retry_backoff_s=0.01) as http:
+        started = time.monotonic()
+        with pytest.raises(TargetUnreachable) as raised:
+            http.get(url)
+        assert time.monotonic() - started < 2.0
+        assert str(raised.value) == f"unreachable: http://127.0.0.1:{port} (connection refused)"
+
+        # Something listens on the port now: a new connection attempt would reach it.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", port))
+            listener.listen(8)
+            listener.setblocking(False)
+            started = time.monotonic()
+            with pytest.raises(TargetUnreachable, match=r"\(connection refused\)"):
+                http.get(f"http://127.0.0.1:{port}/health/ready")
+            assert time.monotonic() - started < 0.5
+            with pytest.raises(BlockingIOError):
+                listener.accept()  # nobody connected
+
+
+# --- exchanges handed to the report ---------------------------------------------------------
+
+
+def test_on_exchange_receives_redacted_request_and_response(respx_mock):
+    respx_mock.post(f"{API}/api/auth/login").mock(
+        return_value=httpx.Response(
+            200,
+            json={"access_token": JWT, "refresh_token": "opaque-refresh-0123456789", "user": "admin"},
+            headers={"Set-Cookie": "session=s3ss10n-value; HttpOnly"},
+        )
+    )
+    exchanges: list[tuple[str, str]] = []
+
+    with client(on_exchange=lambda title, text: exchanges.append((title, text))) as http:
+        response = http.post(
+            f"{API}/api/auth/login",
+            intent="login",
+            json={"username": "admin", "password": "hunter2-local-Pw"},
+            headers={"Authorization": "Bearer previous-token-abcdef123"},
+        )
+
+    assert response.json()["access_token"] == JWT  # the check itself sees the real answer
+    [(title, text)] = exchanges
+    assert title == "POST /api/auth/login → 200"
+    for secret in ("hunter2-local-Pw", "previous-token-abcdef123", JWT, "opaque-refresh-0123456789", "s3ss10n-value"):
+        assert secret not in text
+    assert text.startswith(f"POST {API}/api/auth/login\n")
+    assert f"authorization: {MASK}" in text.lower()
+    assert "HTTP 200 OK" in text
+    assert re.search(r"x-request-id: golive-[0-9a-f]{20}", text)
+    request_body = text.split("\n\n")[1]
+    assert json.loads(request_body) == {"username": "admin", "password": MASK}
+    assert '"user": "admin"' in text
+
+
+def test_on_exchange_masks_env_secrets_in_urls_and_titles(respx_mock):
+    respx_mock.get(url__startswith=f"{API}/hooks").mock(return_value=httpx.Response(200))
+    exchanges: list[tuple[str, str]] = []
+    redactor = Redactor(["wh-secret-5566"])
+
+    with client(redactor=redactor, on_exchange=lambda title, text: exchanges.append((title, text))) as http:
+        http.get(f"{API}/hooks/wh-secret-5566?sig=wh-secret-5566")
+
+    [(title, text)] = exchanges
+    assert "wh-secret-5566" not in title
+    assert "wh-secret-5566" not in text
+
+
+def test_on_exchange_reports_an_unreachable_target_once(respx_mock):
+    respx_mock.get(f"{API}/health/live").mock(side_effect=REFUSED)
+    exchanges: list[tuple[str, str]] = []
+
+    with client(retries=2, on_exchange=lambda title, text: exchanges.append((title, text))) as http:
+        with pytest.raises(TargetUnreachable):
+            http.get(f"{API}/health/live")
+
+    [(title, text)] = exchanges
+    assert title == f"GET {API}/health/live → connection refused"
+    assert "HTTP " not in text
+
+
+# --- safety class per request ---------------------------------------------------------------
+
+
+def test_readonly_client_refuses_a_post_without_intent_and_sends_nothing():
+    recorder = Recorder()
+
+    with client(transport=recorder.transport) as http, pytest.raises(SafetyViolation, match="a readonly check may not send POST"):
+        http.post(f"{API}/api/orders", json={"sku": "A-1"})
+
+    assert recorder.requests == []
+
+
+def test_readonly_client_may_log_in():
+    recorder = Recorder()
+
+    with client(transport=recorder.transport) as http:
+        http.post(f"{API}/api/auth/login", intent="login", json={"username": "u", "password": "p"})
+
+    assert [r.method for r in recorder.requests] == ["POST"]
+
+
+def test_probe_intent_is_refused_for_readonly_and_allowed_for_probe():
+    recorder = Recorder()
+
+    with client(transport=recorder.transport) as http, pytest.raises(SafetyViolation, match="intent probe"):
+        http.post(f"{API}/webhooks/razorpay", intent="probe", content=b"{}")
+    assert recorder.requests == []
+
+    with client(transport=recorder.transport, safety="probe") as http:
+        http.post(f"{API}/webhooks/razorpay", intent="probe", content=b"{}")
+    assert len(recorder.requests) == 1
+
+
+def test_probe_client_may_not_write():
+    recorder = Recorder()
+
+    with client(transport=recorder.transport, safety="probe") as http, pytest.raises(SafetyViolation):
+        http.delete(f"{API}/api/products/1")
+
+    assert recorder.requests == []
+
+
+def test_safety_violation_is_raised_even_for_an_unreachable_origin(respx_mock):
+    respx_mock.get(f"{API}/").mock(side_effect=REFUSED)
+
+    with client(retries=0) as http:
+        with pytest.raises(TargetUnreachable):
+            http.get(f"{API}/")
+        with pytest.raises(SafetyViolation):
+            http.put(f"{API}/api/products/1", json={})
