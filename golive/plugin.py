@@ -20,7 +20,10 @@ from typing import Any
 import pytest
 
 from golive import redaction
-from golive.checks import MARKER, CheckSpec, spec_of
+from golive.checklists import ChecklistError, load_checklists
+from golive.checks import spec_of
+from golive.coverage import coverage, required_attestations
+from golive.discovery import DiscoveryError, discover_checks
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
 from golive.outcomes import Status, TargetUnreachable, worst
 from golive.report import allure as allure_report
@@ -446,10 +449,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for r in state.results.values()
     ]
     results.sort(key=lambda r: (not r.critical, r.section, r.id, r.param))
+    checklist_coverage, attestations_needed = _checklist_coverage(state)
     verdict = decide(
         results,
         state.signoffs,
-        required_attestations=settings.profile.attestations_required,
+        required_attestations=[*settings.profile.attestations_required, *attestations_needed],
         today=_today(),
         run_problems=state.run_problems,
     )
@@ -472,6 +476,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "sandbox_faults": os.environ.get("SANDBOX_FAULTS", "") if settings.sandbox else "",
     }
     document = verdict_document(verdict, run)
+    document["coverage"] = {"checklists": checklist_coverage}
     document = json.loads(redaction.current().text(json.dumps(document, ensure_ascii=False)))
     state.document = document
     reports = state.reports_dir
@@ -479,6 +484,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     write_markdown(document, reports / "verdict.md")
     _finish_allure(config, document)
     session.exitstatus = verdict.exit_code
+
+
+def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str]]:
+    """Coverage of every catalog; the profile's own checklists gate the decision."""
+    profile = state.settings.profile  # type: ignore[union-attr]
+    try:
+        checklists = load_checklists(state.root / "checklists") if (state.root / "checklists").is_dir() else []
+        checks = discover_checks(state.root / "suites") if (state.root / "suites").is_dir() else []
+    except (ChecklistError, DiscoveryError) as error:
+        state.run_problems.append(f"checklist coverage could not be computed: {error}")
+        return [], []
+    known = {checklist.name for checklist in checklists}
+    for name in sorted(set(profile.checklists) - known):
+        state.run_problems.append(f"profile names checklist {name!r}, which checklists/ does not have")
+    gating = [checklist for checklist in checklists if checklist.name in profile.checklists]
+    rows = []
+    for row in coverage(checklists, checks):
+        gates = row.name in profile.checklists
+        if gates and row.unmapped_critical:
+            state.run_problems.append(
+                f"checklist {row.name}: {len(row.unmapped_critical)} critical items neither automated nor attested "
+                f"({', '.join(row.unmapped_critical[:5])}{', …' if len(row.unmapped_critical) > 5 else ''})"
+            )
+        rows.append({**row.as_json(), "gating": gates})
+    return rows, required_attestations(gating, checks)
 
 
 def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
@@ -490,6 +520,7 @@ def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
     allure_report.align_results(directory, {check["nodeid"]: check for check in document["checks"]})
     allure_report.write_decision(directory, document)
     allure_report.write_attestations(directory, document["attestations"])
+    allure_report.write_coverage(directory, document["coverage"]["checklists"])
     allure_report.write_environment(
         directory,
         document,

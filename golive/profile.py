@@ -116,6 +116,9 @@ class Profile(Strict):
     cors: Cors | Literal[False] | None = None
     headers: HeaderPolicy | None = None
     browser: Browser = Field(default_factory=Browser)
+    # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
+    # critical items and missing attestations block GO.
+    checklists: list[str] = Field(default_factory=list)
     # Check ids this system treats as blockers on top of the checks' own criticality.
     critical: list[str] = Field(default_factory=list)
     # Checklist items that need a signed attestation for this system.

@@ -118,6 +118,32 @@ def write_decision(results_dir: Path, document: dict[str, Any]) -> None:
     )
 
 
+def write_coverage(results_dir: Path, rows: list[dict[str, Any]]) -> None:
+    """The coverage table as a result of its own, failed when a gating checklist has unmapped blockers."""
+    if not rows:
+        return
+    header = ("checklist", "gates", "items", "automated", "attested", "n/a", "unmapped", "unmapped critical")
+    cells = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{v}</td>" for v in (
+            row["name"], "yes" if row["gating"] else "", row["items"], row["automated"], row["attested"],
+            row["not_applicable"], row["unmapped"], ", ".join(row["unmapped_critical"]) or "-",
+        )) + "</tr>"
+        for row in rows
+    )  # fmt: skip
+    blocking = [row["name"] for row in rows if row["gating"] and row["unmapped_critical"]]
+    result = _synthetic(
+        "Checklist coverage",
+        "failed" if blocking else "passed",
+        "",
+        {"golive_kind": "coverage", "severity": "blocker" if blocking else "normal", "epic": "Sign-off",
+         "feature": "Checklist coverage", "golive_status": "failed" if blocking else "passed"},
+        message=f"unmapped critical items in {', '.join(blocking)}" if blocking else "",
+    )  # fmt: skip
+    result["descriptionHtml"] = f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+    _write(results_dir, result)
+
+
 def write_attestations(results_dir: Path, attestations: list[dict[str, Any]]) -> None:
     for attestation in attestations:
         signed = attestation["status"] == "passed"

@@ -34,6 +34,19 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+COVERAGE_COLUMNS = ("items", "automated", "attested", "not_applicable", "unmapped")
+
+
+def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Per checklist: items / automated / attested / not applicable / unmapped, as Markdown."""
+    lines = ["| checklist | gates this run | " + " | ".join(c.replace("_", " ") for c in COVERAGE_COLUMNS) + " |",
+             "|---|---|" + "---:|" * len(COVERAGE_COLUMNS)]
+    for row in rows:
+        lines.append(f"| {row['name']} | {'yes' if row['gating'] else ''} | "
+                     + " | ".join(str(row[c]) for c in COVERAGE_COLUMNS) + " |")
+    return lines
+
+
 def write_json(document: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -65,6 +78,9 @@ def render_markdown(document: dict[str, Any]) -> str:
             f"| {STATUS_ICONS.get(check['status'], '')} {check['status']} | `{label}` | {_cell(check['title'])} | "
             f"{'yes' if check['critical'] else ''} | {_cell(message)} |"
         )
+    rows = document.get("coverage", {}).get("checklists", [])
+    if rows:
+        lines += ["", "## Checklist coverage", "", *coverage_table(rows)]
     if document["attestations"]:
         lines += ["", "## Attestations", "", "| item | status | by | role | date |", "|---|---|---|---|---|"]
         for attestation in document["attestations"]:

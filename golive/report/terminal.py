@@ -27,5 +27,11 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
     if document["known_issues"]:
         lines.append("Known issues (not blocking):")
         lines += [f"  ! {issue}" for issue in document["known_issues"][:limit]]
+    for row in document.get("coverage", {}).get("checklists", []):
+        if row["gating"]:
+            lines.append(
+                f"Checklist {row['name']}: {row['items']} items · {row['automated']} automated · {row['attested']} attested"
+                f" · {row['not_applicable']} n/a · {row['unmapped']} unmapped ({len(row['unmapped_critical'])} critical)"
+            )
     lines.append("Reports: " + " · ".join(outputs))
     return lines

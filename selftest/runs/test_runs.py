@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import textwrap
 import uuid
 from pathlib import Path
@@ -190,3 +192,49 @@ def test_production_needs_allow_writes_for_mutating_checks(tmp_path, flags, deci
     else:
         assert statuses == {"DAT-STOCK-001": "unverified", "INF-READ-001": "passed"}
         assert any("needs --allow-writes" in reason for reason in verdict["reasons"])
+
+
+SHOP_CHECKLIST = """\
+name: shop
+title: Shop go-live
+seed: shop.md
+items:
+  - {id: "shop:HEALTH-01", section: Health, text: "/health answers", line: 1, critical: true,
+     verify: {by: checks, hint: "GET /health"}}
+  - {id: "shop:OPS-01", section: Ops, text: "On-call rota published", line: 2, critical: true,
+     verify: {by: attestation, role: Ops Lead}}
+"""
+SHOP_SUITE = '''
+from golive import check
+
+@check("INF-READ-001", "A read-only check", critical=True, items=["shop:HEALTH-01"])
+def test_read():
+    pass
+'''
+
+
+def test_a_gating_checklist_needs_its_critical_items_automated_and_attested(tmp_path):
+    project = user_project(tmp_path, {
+        "checklists/shop.yaml": SHOP_CHECKLIST,
+        "profiles/shop.yaml": "name: shop\nchecklists: [shop]\nservices: [{name: api, base_url: '${API}'}]\n",
+        "suites/infrastructure/test_read.py": SHOP_SUITE,
+    })
+    run_in(project, "--env", "prod")
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    assert verdict["decision"] == "NO-GO"
+    assert verdict["reasons"] == ["attestation missing for shop:OPS-01"]
+    assert verdict["coverage"]["checklists"][0] | {"unmapped_items": []} == {
+        "name": "shop", "title": "Shop go-live", "items": 2, "automated": 1, "attested": 1, "not_applicable": 0,
+        "unmapped": 0, "unmapped_critical": [], "unmapped_items": [], "gating": True,
+    }
+
+    (project / "suites" / "infrastructure" / "test_read.py").write_text(SHOP_SUITE.replace('items=["shop:HEALTH-01"]', 'items=[]'))
+    attest = subprocess.run([sys.executable, "-m", "golive.cli", "attest", "shop:OPS-01", "--env", "prod",
+                             "--by", "Asha Rao", "--role", "Ops Lead"], cwd=project, capture_output=True, text=True)
+    assert attest.returncode == 0, attest.stderr
+    run_in(project, "--env", "prod")
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    assert verdict["reasons"] == [
+        "checklist shop: 1 critical items neither automated nor attested (shop:HEALTH-01)"
+    ]
+    assert verdict["attestations"][0]["status"] == "passed" and verdict["attestations"][0]["by"] == "Asha Rao"

@@ -1,0 +1,112 @@
+"""``golive``: the commands around a run (coverage, attestations). Running checks is ``pytest``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from golive.checklists import ChecklistError, items_by_id, load_checklists
+from golive.coverage import coverage, unknown_items
+from golive.discovery import DiscoveryError, discover_checks
+from golive.signoffs import Attestation, load_signoffs
+
+EXIT_USAGE = 4
+EXIT_CONFIGURATION = 6
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    checklists = load_checklists(root / "checklists")
+    if args.checklist:
+        checklists = [c for c in checklists if c.name in args.checklist]
+    checks = discover_checks(root / "suites")
+    rows = coverage(checklists, checks)
+    strays = unknown_items(checklists, checks) if not args.checklist else {}
+    if args.json:
+        print(json.dumps({"checklists": [row.as_json() for row in rows], "unknown_items": strays}, indent=2))
+    else:
+        header = f"{'checklist':<18}{'items':>7}{'automated':>11}{'attested':>10}{'n/a':>6}{'unmapped':>10}"
+        print(header)
+        print("-" * len(header))
+        for row in rows:
+            print(f"{row.name:<18}{row.items:>7}{row.automated:>11}{row.attested:>10}{row.not_applicable:>6}{row.unmapped:>10}")
+        for row in rows:
+            if row.unmapped_critical:
+                shown = ", ".join(row.unmapped_critical[:12])
+                more = f" … (+{len(row.unmapped_critical) - 12})" if len(row.unmapped_critical) > 12 else ""
+                print(f"\n{row.name}: {len(row.unmapped_critical)} critical items neither automated nor attested:\n  {shown}{more}")
+        for check_id, items in strays.items():
+            print(f"\n{check_id} names items no checklist has: {', '.join(items)}")
+    unmapped_critical = sum(len(row.unmapped_critical) for row in rows)
+    return 1 if (args.strict and unmapped_critical) or strays else 0
+
+
+def _attest(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    items = items_by_id(load_checklists(root / "checklists"))
+    item = items.get(args.item)
+    if item is None:
+        print(f"golive attest: no checklist item {args.item!r} (see checklists/*.yaml)", file=sys.stderr)
+        return EXIT_USAGE
+    directory = root / "signoffs" / args.env
+    signoffs, problems = load_signoffs(directory)
+    if problems:
+        print("golive attest: fix these first:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        return EXIT_CONFIGURATION
+    attestation = Attestation(
+        item=item.id, by=args.by, role=args.role, date=args.date or date.today(),
+        evidence=args.evidence, note=args.note or "",
+    )  # fmt: skip
+    kept = [a for a in signoffs.attestations if a.item != item.id]
+    entries = [a.model_dump(mode="json", exclude_defaults=True) for a in [*kept, attestation]]
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "attestations.yaml").write_text(
+        "# Signed statements for checklist items no machine can verify (golive attest writes this file).\n"
+        + yaml.safe_dump({"attestations": entries}, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    expected_role = item.verify.role if item.verify.by == "attestation" else None
+    note = f" (the checklist expects {expected_role})" if expected_role and expected_role != args.role else ""
+    print(f"attested {item.id} for {args.env}: {args.by}, {args.role}{note}\n  {item.text}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="golive", description=__doc__)
+    parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    cover = commands.add_parser("coverage", help="per checklist: items, automated, attested, n/a, unmapped")
+    cover.add_argument("--json", action="store_true", help="machine-readable output")
+    cover.add_argument("--checklist", action="append", help="only this checklist (repeatable)")
+    cover.add_argument("--strict", action="store_true", help="exit 1 when a critical item is unmapped")
+    cover.set_defaults(run=_coverage)
+
+    attest = commands.add_parser("attest", help="record a signed attestation for a checklist item")
+    attest.add_argument("item", help="checklist item id, e.g. arogya:S7-EXIT-02")
+    attest.add_argument("--env", required=True, help="the environment it applies to (signoffs/<env>/)")
+    attest.add_argument("--by", required=True, help="who attests (full name)")
+    attest.add_argument("--role", required=True, help="their role, e.g. 'Tech Lead'")
+    attest.add_argument("--evidence", help="a link to the evidence (ticket, document, dashboard)")
+    attest.add_argument("--note", help="a short note")
+    attest.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    attest.set_defaults(run=_attest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ChecklistError, DiscoveryError) as error:
+        print(f"golive {args.command}: {error}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+
+
+if __name__ == "__main__":
+    sys.exit(main())
