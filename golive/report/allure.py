@@ -92,7 +92,7 @@ def _write(results_dir: Path, result: dict[str, Any]) -> None:
     (results_dir / f"{result['uuid']}-result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
-def write_decision(results_dir: Path, document: dict[str, Any]) -> None:
+def write_decision(results_dir: Path, document: dict[str, Any], started_ms: int | None = None) -> None:
     reasons = document["reasons"] or ["every selected check passed or was validly waived"]
     description = "\n".join(
         [f"Decision: {document['decision']}", ""]
@@ -100,22 +100,22 @@ def write_decision(results_dir: Path, document: dict[str, Any]) -> None:
         + ([""] + ["Known issues:"] + [f"- {issue}" for issue in document["known_issues"]] if document["known_issues"] else [])
     )
     status = "failed" if document["decision"] == "NO-GO" else "passed"
-    _write(
-        results_dir,
-        _synthetic(
-            f"Go-live decision: {document['decision']}",
-            status,
-            description,
-            {
-                "golive_kind": "decision",
-                "severity": "blocker",
-                "epic": "Go-live decision",
-                "tag": "critical",
-                "golive_status": status,
-            },
-            message="; ".join(document["reasons"]),
-        ),
+    result = _synthetic(
+        f"Go-live decision: {document['decision']}",
+        status,
+        description,
+        {
+            "golive_kind": "decision",
+            "severity": "blocker",
+            "epic": "Go-live decision",
+            "tag": "critical",
+            "golive_status": status,
+        },
+        message="; ".join(document["reasons"]),
     )
+    if started_ms:  # the run's start time sorts the decision first in the report
+        result["start"] = result["stop"] = started_ms
+    _write(results_dir, result)
 
 
 def write_coverage(results_dir: Path, rows: list[dict[str, Any]]) -> None:
