@@ -181,11 +181,12 @@ class SandboxProcess:
             return self.proc.wait(timeout=5)
 
 
-def spawn(tmp_path: Path, *faults: str, env: dict[str, str] | None = None) -> SandboxProcess:
-    """Start a sandbox on an inherited, bound and listening socket (not yet waited for)."""
+def spawn(tmp_path: Path, *faults: str, env: dict[str, str] | None = None, listen: bool = True) -> SandboxProcess:
+    """Start a sandbox on an inherited socket, bound and (if ``listen``) listening; not waited for."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
+    if listen:
+        listener.listen(64)
     port = listener.getsockname()[1]
     stderr_path = tmp_path / f"sandbox-{port}.stderr.log"
     child_env = {**os.environ, **TEST_ENV, "SANDBOX_FAULTS": ",".join(faults), **(env or {})}
@@ -211,8 +212,8 @@ def spawn_sandbox(tmp_path: Path) -> Iterator[Callable[..., SandboxProcess]]:
     """``spawn_sandbox("fault", env={...})`` -> a started child (call ``wait_live()``)."""
     started: list[SandboxProcess] = []
 
-    def start(*faults: str, env: dict[str, str] | None = None) -> SandboxProcess:
-        child = spawn(tmp_path, *faults, env=env)
+    def start(*faults: str, env: dict[str, str] | None = None, listen: bool = True) -> SandboxProcess:
+        child = spawn(tmp_path, *faults, env=env, listen=listen)
         started.append(child)
         return child
 

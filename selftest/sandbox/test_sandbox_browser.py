@@ -2,7 +2,7 @@
 
 The page is opened on http://localhost:<port> and calls the API on http://127.0.0.1:<port>,
 so the browser really performs CORS. Skipped when Playwright or Chromium is missing
-(CHROMIUM_PATH overrides /usr/bin/chromium; never ``playwright install`` here).
+(CHROMIUM_PATH overrides Debian's Chromium; never ``playwright install`` here).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+_CANDIDATES = (os.environ.get("CHROMIUM_PATH"), "/usr/lib/chromium/chromium", "/usr/bin/chromium")
+CHROMIUM = next((path for path in _CANDIDATES if path and Path(path).exists()), None)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (set CHROMIUM_PATH)")
 
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -63,14 +64,16 @@ def _sign_in(browser, child, username: str, password: str, expect_whoami: bool) 
     page.on("console", lambda msg: events.console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: events.page_errors.append(f"{exc.name}: {exc.message}"))
     page.on("requestfailed", lambda req: events.failed_requests.append(f"{req.url} {req.failure}"))
-    page.on("response", lambda res: events.bad_responses.append(f"{res.status} {res.url}") if res.status >= 400 else None)
+    page.on("response",
+            lambda res: events.bad_responses.append(f"{res.status} {res.url}") if res.status >= 400 else None)
     page.goto(child.admin_login_url)
     page.fill("#username", username)
     page.fill("#password", password)
     page.get_by_role("button", name="Sign in").click()
     if expect_whoami:
         page.wait_for_url("**/admin/")
-        page.wait_for_function("document.getElementById('whoami').textContent.startsWith('Signed in as')")
+        # a locator, not wait_for_function: that evaluates a string, which the page's CSP forbids
+        page.locator("#whoami", has_text="Signed in as").wait_for()
     else:
         page.wait_for_selector("#error:not([hidden])")
     # every request settled: nothing can fail or log after we look

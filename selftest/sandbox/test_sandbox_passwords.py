@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-import sandbox.passwords as passwords
+from sandbox import passwords
 
 
 def test_production_cost_is_unchanged_in_source():
     # the selftests lower SCRYPT_N at run time; the shipped default must stay at 2**14
-    source = open(passwords.__file__, encoding="utf-8").read()
+    source = Path(passwords.__file__).read_text(encoding="utf-8")
     assert re.search(r"^SCRYPT_N = 2\*\*14$", source, re.MULTILINE)
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,7 +59,7 @@ def test_parallel_instances_get_their_own_schema_and_drop_it(kit):
 
 
 def test_named_schema_from_env(kit):
-    name = "sandbox_selftest_named"
+    name = f"sandbox_selftest_{uuid.uuid4().hex[:12]}"
     app = create_app(kit.make_settings(env={"SANDBOX_DATABASE_URL": PG_URL, "SANDBOX_DB_SCHEMA": name}))
     with TestClient(app, base_url=kit.api_base) as client:
         assert app.state.sandbox.db.schema == name
@@ -67,3 +72,16 @@ def test_database_unreachable_with_postgres_configured(make_client):
     client = make_client("database_unreachable", env={"SANDBOX_DATABASE_URL": PG_URL})
     assert client.get("/health/ready").status_code == 503
     assert client.get("/health/db").json() == {"status": "error", "error": "OperationalError"}
+
+
+def test_existing_schema_refuses_to_start_without_leaking_sql(kit):
+    # never reuse (or later drop!) a schema someone else owns: start-up fails with exit 3
+    env = {**os.environ, **kit.env, "SANDBOX_DATABASE_URL": PG_URL, "SANDBOX_DB_SCHEMA": "public"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "serve", "--port", "0"],
+        check=False, cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 3
+    assert '"database setup failed"' in result.stderr and "ProgrammingError" in result.stderr
+    assert "CREATE SCHEMA" not in result.stderr
+    assert "public" in _schemas("public")

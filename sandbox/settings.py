@@ -1,0 +1,127 @@
+"""Sandbox configuration, read only from environment variables (see sandbox/README.md)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from sandbox.faults import ActiveFaults, UnknownFaultError
+
+ROLES: tuple[str, ...] = ("admin", "manager", "cashier")
+
+#: the env vars /health/ready reports as ``checks.env``
+REQUIRED_ENV: tuple[str, ...] = (
+    "SANDBOX_JWT_SECRET",
+    "SANDBOX_ADMIN_PASSWORD",
+    "SANDBOX_MANAGER_PASSWORD",
+    "SANDBOX_CASHIER_PASSWORD",
+)
+
+DEFAULT_ALLOWED_ORIGINS = "https://admin.sandbox.test,https://pos.sandbox.test"
+DEFAULT_FLAVOR = "commerce"
+
+#: what plain ``python -m sandbox`` fills in, so a person can try it without any setup
+STANDALONE_DEFAULTS: dict[str, str] = {
+    "SANDBOX_ADMIN_PASSWORD": "admin-demo",
+    "SANDBOX_MANAGER_PASSWORD": "manager-demo",
+    "SANDBOX_CASHIER_PASSWORD": "cashier-demo",
+}
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
+_SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class ConfigError(ValueError):
+    """A configuration value the sandbox cannot run with (the CLI exits 2)."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    window_seconds: int
+
+    @classmethod
+    def parse(cls, text: str, var: str) -> RateLimit:
+        """``30/minute``, ``600/minute``, ``5/second``, ``100/10minutes`` ..."""
+        match = _RATE_RE.match(text)
+        if not match:
+            raise ConfigError(f"{var}={text!r}: expected <count>/<second|minute|hour|day>")
+        count, multiple, unit = int(match.group(1)), match.group(2), match.group(3)
+        window = (int(multiple) if multiple else 1) * _UNITS[unit]
+        if count < 1 or window < 1:
+            raise ConfigError(f"{var}={text!r}: count and window must be positive")
+        return cls(count, window)
+
+    def __str__(self) -> str:
+        return f"{self.limit}/{self.window_seconds}s"
+
+
+@dataclass(frozen=True)
+class Settings:
+    jwt_secret: str
+    #: username -> password; the seeded usernames equal their role names
+    passwords: Mapping[str, str | None]
+    flavor: str = DEFAULT_FLAVOR
+    faults: ActiveFaults = field(default_factory=ActiveFaults)
+    database_url: str | None = None
+    db_schema: str | None = None
+    allowed_origins: tuple[str, ...] = tuple(DEFAULT_ALLOWED_ORIGINS.split(","))
+    login_rate: RateLimit = RateLimit(30, 60)
+    api_rate: RateLimit = RateLimit(600, 60)
+    redis_url: str | None = None
+    #: required env vars that were not set (reported by /health/ready as checks.env = false)
+    missing_env: tuple[str, ...] = ()
+    #: distinguishes parallel sandboxes (Postgres schema, Redis keys)
+    instance_id: str = field(default_factory=lambda: secrets.token_hex(6))
+    host: str = "127.0.0.1"
+    #: the TCP port we serve on; None until known (tests without a socket fall back to the
+    #: port in the ASGI scope)
+    port: int | None = None
+
+    def with_port(self, host: str, port: int) -> Settings:
+        return replace(self, host=host, port=port)
+
+    @property
+    def schema_name(self) -> str:
+        return self.db_schema or f"sandbox_{self.instance_id}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from an environment mapping; raises ConfigError on bad values."""
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        missing = tuple(name for name in REQUIRED_ENV if get(name) is None)
+        try:
+            faults = ActiveFaults.parse(env.get("SANDBOX_FAULTS"))
+        except UnknownFaultError as exc:
+            raise ConfigError(str(exc)) from exc
+
+        schema = get("SANDBOX_DB_SCHEMA")
+        if schema is not None and not _SCHEMA_RE.match(schema):
+            raise ConfigError(f"SANDBOX_DB_SCHEMA={schema!r}: use lower-case letters, digits, _")
+
+        origins = tuple(
+            o.strip().rstrip("/") for o in (get("SANDBOX_ALLOWED_ORIGINS") or DEFAULT_ALLOWED_ORIGINS).split(",")
+            if o.strip()
+        )
+        return cls(
+            # Without a configured secret the process still starts (so /health/ready can say
+            # what is wrong) but signs with a random, unguessable key.
+            jwt_secret=get("SANDBOX_JWT_SECRET") or secrets.token_urlsafe(48),
+            passwords={role: get(f"SANDBOX_{role.upper()}_PASSWORD") for role in ROLES},
+            flavor=get("SANDBOX_FLAVOR") or DEFAULT_FLAVOR,
+            faults=faults,
+            database_url=get("SANDBOX_DATABASE_URL"),
+            db_schema=schema,
+            allowed_origins=origins,
+            login_rate=RateLimit.parse(get("SANDBOX_LOGIN_RATE_LIMIT") or "30/minute", "SANDBOX_LOGIN_RATE_LIMIT"),
+            api_rate=RateLimit.parse(get("SANDBOX_API_RATE_LIMIT") or "600/minute", "SANDBOX_API_RATE_LIMIT"),
+            redis_url=get("SANDBOX_REDIS_URL"),
+            missing_env=missing,
+        )
