@@ -34,6 +34,31 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class RequestBudgetExceeded(Exception):
+    """A check would send more requests to one endpoint than the profile allows for a run."""
+
+
+@dataclass
+class RequestBudget:
+    """Requests sent per endpoint (method and URL without query) in this process, against a ceiling.
+
+    Sweeping checks must stay polite to a production target: the profile sets the ceiling.
+    """
+
+    per_endpoint: int = 100
+    sent: dict[str, int] = field(default_factory=dict)
+
+    def spend(self, method: str, url: str) -> None:
+        endpoint = f"{method} {url.split('?', 1)[0]}"
+        count = self.sent.get(endpoint, 0) + 1
+        if count > self.per_endpoint:
+            raise RequestBudgetExceeded(
+                f"request budget exceeded: {endpoint} would get request {count} of at most {self.per_endpoint} "
+                "(raise request_budget in the profile if the target can take it)"
+            )
+        self.sent[endpoint] = count
+
+
 @dataclass
 class Reachability:
     """Origins found unreachable in this process: later requests to them fail at once."""
@@ -90,6 +115,7 @@ class HttpClient:
         redactor: Redactor | None = None,
         on_exchange: ExchangeSink | None = None,
         reachability: Reachability | None = None,
+        budget: RequestBudget | None = None,
         safety: str = "readonly",
         retries: int = 2,
         retry_backoff_s: float = 0.25,
@@ -98,6 +124,7 @@ class HttpClient:
         self.redactor = redactor or Redactor()
         self.on_exchange = on_exchange
         self.reachability = reachability or Reachability()
+        self.budget = budget or RequestBudget()
         self.safety = safety
         self.retries = retries
         self.retry_backoff_s = retry_backoff_s
@@ -121,6 +148,7 @@ class HttpClient:
         method = method.upper()
         guard(self.safety, method, url, intent)
         self.reachability.check(url)
+        self.budget.spend(method, url)
         headers = httpx.Headers(kwargs.pop("headers", None))
         headers.setdefault("X-Request-ID", f"golive-{uuid.uuid4().hex[:20]}")
         request = self._client.build_request(method, url, headers=headers, **kwargs)

@@ -124,6 +124,8 @@ class Profile(Strict):
     # Checklist items that need a signed attestation for this system.
     attestations_required: list[str] = Field(default_factory=list)
     http_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # At most this many requests per endpoint (method + URL without query) per run and worker.
+    request_budget: int = Field(default=100, ge=1)
 
     @model_validator(mode="after")
     def references_resolve(self) -> "Profile":

@@ -342,3 +342,15 @@ def test_safety_violation_is_raised_even_for_an_unreachable_origin(respx_mock):
             http.get(f"{API}/")
         with pytest.raises(SafetyViolation):
             http.put(f"{API}/api/products/1", json={})
+
+
+def test_request_budget_stops_a_check_before_it_floods_one_endpoint(respx_mock):
+    from golive.http import RequestBudget, RequestBudgetExceeded
+
+    respx_mock.get(host="shop.test").mock(return_value=httpx.Response(200))
+    with HttpClient(budget=RequestBudget(per_endpoint=3)) as client:
+        for _ in range(3):
+            client.get("https://shop.test/api/login?attempt=1")
+        with pytest.raises(RequestBudgetExceeded, match="GET https://shop.test/api/login would get request 4 of at most 3"):
+            client.get("https://shop.test/api/login?attempt=2")
+        assert client.get("https://shop.test/api/other").status_code == 200
