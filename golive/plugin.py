@@ -10,6 +10,7 @@ import configparser
 import json
 import os
 import platform
+import re
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -20,12 +21,13 @@ from typing import Any
 import pytest
 
 from golive import redaction
-from golive.checklists import ChecklistError, load_checklists
+from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
 from golive.coverage import coverage, required_attestations
 from golive.discovery import DiscoveryError, discover_checks
+from golive.gates import GateError, GateTracker, stage_of, stage_summary, staged_checklist, stages_up_to
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
-from golive.outcomes import Status, TargetUnreachable, worst
+from golive.outcomes import Status, TargetUnreachable, unverified, worst
 from golive.report import allure as allure_report
 from golive.report.files import verdict_document, write_json, write_markdown
 from golive.report.terminal import colour_of, panel_lines
@@ -60,6 +62,8 @@ class RunState:
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_problems: list[str] = field(default_factory=list)
     document: dict[str, Any] | None = None
+    gate: GateTracker | None = None
+    gate_checklist: Checklist | None = None
 
     @property
     def active(self) -> bool:
@@ -83,6 +87,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="with --allow-writes: let money checks move real money in production")
     group.addoption("--check", action="append", dest="golive_checks", metavar="ID", default=[],
                     help="run only these check ids (repeatable, e.g. --check SEC-CORS-002)")
+    group.addoption("--gate", dest="golive_gate", metavar="STAGE",
+                    help="staged runbooks: run stages S0 through STAGE in order; a failed blocker stage blocks the rest")
     group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
                     help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
 
@@ -157,10 +163,23 @@ def pytest_configure(config: pytest.Config) -> None:
     if not env_name:
         return
     _load(config, state, env_name)
+    if config.option.golive_gate:
+        _plan_gates(config, state)
     config.pluginmanager.register(ResultCollector(state), "golive-results")
     if getattr(config.option, "allure_report_dir", "missing") is None:
         config.option.allure_report_dir = str(reports / "allure-results")
         config.option.clean_alluredir = True
+
+
+def _plan_gates(config: pytest.Config, state: RunState) -> None:
+    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
+        raise pytest.UsageError("--gate runs the stages in order, one after the other: drop -n/--dist")
+    try:
+        checklist = staged_checklist(load_checklists(state.root / "checklists"), state.settings.profile.checklists)  # type: ignore[union-attr]
+        state.gate = GateTracker(stages_up_to(checklist, config.option.golive_gate))
+    except (GateError, ChecklistError) as error:
+        raise pytest.UsageError(str(error)) from None
+    state.gate_checklist = checklist
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -245,6 +264,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             clashes.append(f"{spec.id} is used by {owners[spec.id]} and {owner}")
     if clashes:
         raise pytest.UsageError("check ids must be unique:\n  " + "\n  ".join(sorted(set(clashes))))
+    if state.gate:
+        _order_by_stage(config, state, items)
+        checks = [item for item in items if spec_of(item)]
     promoted = set(state.settings.profile.critical)  # type: ignore[union-attr]
     for item in checks:
         spec = spec_of(item)
@@ -264,6 +286,28 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
         items[:] = [i for i in items if i not in deselected]
         config.hook.pytest_deselected(items=deselected)
+
+
+stage_key = pytest.StashKey[Any]()
+
+
+def _order_by_stage(config: pytest.Config, state: RunState, items: list[pytest.Item]) -> None:
+    """Keep the checks of the gated stages, ordered stage by stage (stable within a stage)."""
+    assert state.gate and state.gate_checklist
+    wanted = {stage.id for stage in state.gate.stages}
+    kept, dropped = [], []
+    for item in items:
+        spec = spec_of(item)
+        stage = stage_of(spec, state.gate_checklist) if spec else None
+        if stage is None or stage.id not in wanted:
+            dropped.append(item)
+            continue
+        item.stash[stage_key] = stage
+        kept.append(item)
+    kept.sort(key=lambda item: item.stash[stage_key].order)
+    items[:] = kept
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
 
 
 def _check_listing(items: list[pytest.Item]) -> list[dict[str, Any]]:
@@ -298,9 +342,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     needed = missing_flags(spec.safety, production=state.settings.is_production, flags=state.flags)  # type: ignore[union-attr]
     if needed:
-        from golive.outcomes import unverified
-
         unverified(f"a {spec.safety} check against production needs {' '.join(needed)}")
+    stage = item.stash.get(stage_key, None)
+    blocked = state.gate.blocked_by(stage) if state.gate and stage else None
+    if blocked:
+        unverified(blocked)
 
 
 @pytest.fixture(autouse=True)
@@ -341,7 +387,8 @@ def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[S
         return Status.PASSED, "", False
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        reason = reason.removeprefix("Skipped: ")
+        # "Skipped: …", or "golive.outcomes.Unverified: …" when raised from a hook or fixture.
+        reason = re.sub(r"^[\w.]+: (?=(not applicable|unverified): )|^Skipped: ", "", reason)
         if reason.startswith(NOT_APPLICABLE_PREFIX):
             return Status.NOT_APPLICABLE, reason.removeprefix(NOT_APPLICABLE_PREFIX), False
         return Status.UNVERIFIED, reason.removeprefix(UNVERIFIED_PREFIX), False
@@ -382,6 +429,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         "section": _section_of(item, state.root),
         "param": _param_of(item),
         "phase": report.when,
+        "stage": item.stash[stage_key].id if stage_key in item.stash else "",
         "status": status.value,
         "message": message,
         "environment_problem": environment_problem,
@@ -405,11 +453,22 @@ class ResultCollector:
         previous = results.get(report.nodeid)
         if previous is None:
             results[report.nodeid] = {**record, "nodeid": report.nodeid}
+            self._track_gate(record, report.nodeid)
             return
+        self._track_gate(record, report.nodeid)
         merged = worst(Status(previous["status"]), Status(record["status"]))
         if merged.value != previous["status"]:
             previous.update({key: record[key] for key in ("status", "message", "environment_problem")})
         previous["duration_s"] += record["duration_s"]
+
+    def _track_gate(self, record: dict[str, Any], nodeid: str) -> None:
+        gate, checklist = self.state.gate, self.state.gate_checklist
+        if not gate or not checklist or not record["stage"] or record["message"].startswith("blocked:"):
+            return
+        waiver = self.state.signoffs.waiver_for(record["id"])
+        valid_waiver = waiver is not None and not waiver.expired(_today())
+        label = f"{record['id']}[{record['param']}]" if record["param"] else record["id"]
+        gate.record(checklist.stage(record["stage"]), label, record["status"], waived=valid_waiver)
 
 
 # --- the decision ---------------------------------------------------------------------------
@@ -480,6 +539,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     }
     document = verdict_document(verdict, run)
     document["coverage"] = {"checklists": checklist_coverage}
+    if state.gate:
+        stage_by_nodeid = {nodeid: r["stage"] for nodeid, r in state.results.items()}
+        for check in document["checks"]:
+            check["stage"] = stage_by_nodeid.get(check["nodeid"], "")
+        document["stages"] = stage_summary(state.gate.stages, document["checks"])
+        document["gate"] = config.option.golive_gate
     document = json.loads(redaction.current().text(json.dumps(document, ensure_ascii=False)))
     state.document = document
     reports = state.reports_dir
@@ -502,6 +567,13 @@ def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str
     for name in sorted(set(profile.checklists) - known):
         state.run_problems.append(f"profile names checklist {name!r}, which checklists/ does not have")
     gating = [checklist for checklist in checklists if checklist.name in profile.checklists]
+    if state.gate and state.gate_checklist:
+        # A staged run up to S3 answers for the items of S0-S3 (and the unstaged ones), not for S7's.
+        stage_ids = {stage.id for stage in state.gate.stages}
+        gated = state.gate_checklist
+        scoped = gated.model_copy(update={"items": [i for i in gated.items if not i.stage or i.stage in stage_ids]})
+        checklists = [scoped if c.name == gated.name else c for c in checklists]
+        gating = [scoped if c.name == gated.name else c for c in gating]
     rows = []
     for row in coverage(checklists, checks):
         gates = row.name in profile.checklists

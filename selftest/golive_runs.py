@@ -107,6 +107,7 @@ def user_project(tmp_path: Path, files: dict[str, str], env: str = "GOLIVE_ENV_K
     return project
 
 
-def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+def run_in(project: Path, *args: str, environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(environ or {})}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], env=env,
                           cwd=project, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)

@@ -78,6 +78,10 @@ def render_markdown(document: dict[str, Any]) -> str:
             f"| {STATUS_ICONS.get(check['status'], '')} {check['status']} | `{label}` | {_cell(check['title'])} | "
             f"{'yes' if check['critical'] else ''} | {_cell(message)} |"
         )
+    if document.get("stages"):
+        lines += ["", f"## Stage gates (up to {document.get('gate', '')})", "", "| stage | title | gate | status | checks |",
+                  "|---|---|---|---|---:|"]
+        lines += [f"| {s['id']} | {_cell(s['title'])} | {s['gate']} | {s['status']} | {s['checks']} |" for s in document["stages"]]
     rows = document.get("coverage", {}).get("checklists", [])
     if rows:
         lines += ["", "## Checklist coverage", "", *coverage_table(rows)]

@@ -27,6 +27,8 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
     if document["known_issues"]:
         lines.append("Known issues (not blocking):")
         lines += [f"  ! {issue}" for issue in document["known_issues"][:limit]]
+    if document.get("stages"):
+        lines.append("Stages: " + " · ".join(f"{stage['id']} {stage['status']}" for stage in document["stages"]))
     for row in document.get("coverage", {}).get("checklists", []):
         if row["gating"]:
             lines.append(

@@ -238,3 +238,40 @@ def test_a_gating_checklist_needs_its_critical_items_automated_and_attested(tmp_
         "checklist shop: 1 critical items neither automated nor attested (shop:HEALTH-01)"
     ]
     assert verdict["attestations"][0]["status"] == "passed" and verdict["attestations"][0]["by"] == "Asha Rao"
+
+
+OUTCOMES_SUITE = '''
+import pytest
+from golive import check, not_applicable, unverified
+
+@pytest.fixture
+def whatsapp():
+    not_applicable("the profile says the target has no WhatsApp integration")
+
+@pytest.fixture
+def sms_provider():
+    unverified("the profile does not give the SMS provider's base URL")
+
+@check("INT-WHATSAPP-001", "WhatsApp messages are delivered", critical=True)
+def test_whatsapp(whatsapp):
+    pass
+
+@check("INT-SMS-001", "SMS OTPs are delivered", critical=True)
+def test_sms(sms_provider):
+    pass
+
+@check("INF-READ-001", "A read-only check", critical=True)
+def test_read():
+    pass
+'''
+
+
+def test_fixtures_say_not_applicable_or_unverified_and_unknown_blocks_go(tmp_path):
+    project = user_project(tmp_path, {"suites/integrations/test_outcomes.py": OUTCOMES_SUITE})
+    run_in(project, "--env", "prod")
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    outcomes = {check["id"]: (check["status"], check["message"]) for check in verdict["checks"]}
+    assert outcomes["INT-WHATSAPP-001"] == ("not_applicable", "the profile says the target has no WhatsApp integration")
+    assert outcomes["INT-SMS-001"] == ("unverified", "the profile does not give the SMS provider's base URL")
+    assert verdict["decision"] == "NO-GO"
+    assert verdict["reasons"] == ["INT-SMS-001 unverified: the profile does not give the SMS provider's base URL"]
