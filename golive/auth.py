@@ -23,7 +23,7 @@ def login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Tokens:
     spec = auth.login
     response = http.post(
         service_url.rstrip("/") + spec.path,
-        json={spec.username_field: credentials.username, spec.password_field: credentials.password},
+        json={**spec.extra_fields, spec.username_field: credentials.username, spec.password_field: credentials.password},
         intent="login",
     )
     if response.status_code != 200:

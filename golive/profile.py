@@ -17,7 +17,7 @@ class Strict(BaseModel):
 
 
 class Health(Strict):
-    live: str | None = None
+    live: str | Literal[False] | None = None
     ready: str | Literal[False] | None = None
     db: str | Literal[False] | None = None
     # Dotted JSON paths the readiness body must carry, with the value each must have.
@@ -46,6 +46,8 @@ class Login(Strict):
     password_field: str = "password"
     access_token_field: str = "access_token"
     refresh_token_field: str = "refresh_token"
+    # Further fields the login body needs (Firebase's returnSecureToken, a tenant id, …).
+    extra_fields: dict[str, str | bool | int] = Field(default_factory=dict)
 
 
 class TokenPolicy(Strict):
