@@ -71,10 +71,10 @@ def unverified(reason: str) -> None:
     raise Unverified(reason)
 
 
-def required(value: object, what: str):  # type: ignore[no-untyped-def]
+def required(value: object, what: str, *, absent: str = ""):  # type: ignore[no-untyped-def]
     """The profile value a check needs: ``False`` means the feature is absent, ``None`` unknown."""
     if value is False:
-        not_applicable(f"the profile says the target has no {what}")
+        not_applicable(absent or f"the profile says the target has no {what}")
     if value is None or value == "" or value == [] or value == {}:
         unverified(f"the profile does not give {what}")
     return value
