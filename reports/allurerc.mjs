@@ -163,7 +163,7 @@ const categories = [
 ];
 
 export default {
-  name: "golive",
+  name: verdict ? `golive: ${verdict.decision} (${verdict.env})` : "golive",
   output: resolve(here, "allure-report"),
   resultsDir: resolve(here, "allure-results"),
   variables,
