@@ -4,4 +4,5 @@ pytest_plugins = [
     "fixtures.http",
     "fixtures.auth",
     "fixtures.browser",
+    "fixtures.transport",
 ]

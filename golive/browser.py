@@ -19,3 +19,16 @@ def open_page(page: Any, url: str) -> None:
             reason = text.split("\n", 1)[0].split(": ", 1)[-1]
             raise TargetUnreachable(f"unreachable: {url} ({reason})") from None
         raise
+
+
+def text_when_shown(page: Any, selector: str, text: str = "") -> str:
+    """Wait until ``selector`` is visible and shows ``text``; return what it shows (even on time-out)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    element = page.locator(selector)
+    try:
+        # A placeholder ("Loading…") can be visible before the real content arrives.
+        (element.filter(has_text=text) if text else element).first.wait_for(state="visible")
+    except PlaywrightTimeout:
+        pass
+    return element.first.inner_text() if element.count() else ""

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -88,8 +89,12 @@ def describe_connect_failure(error: Exception) -> str:
 def format_exchange(request: httpx.Request, response: httpx.Response | None, redactor: Redactor) -> str:
     lines = [f"{request.method} {redactor.text(str(request.url))}"]
     lines += [f"{name}: {value}" for name, value in redactor.headers(request.headers.multi_items())]
-    if request.content:
-        body = request.content.decode("utf-8", "replace")
+    try:
+        content = request.content
+    except httpx.RequestNotRead:  # a streamed body (the upload-limit probe) is not attached
+        content = b""
+    if content:
+        body = content.decode("utf-8", "replace")
         lines += ["", redactor.body(body, request.headers.get("content-type", ""))[:MAX_ATTACHED_BODY]]
     if response is None:
         return "\n".join(lines)
@@ -120,6 +125,7 @@ class HttpClient:
         retries: int = 2,
         retry_backoff_s: float = 0.25,
         transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.redactor = redactor or Redactor()
         self.on_exchange = on_exchange
@@ -131,6 +137,7 @@ class HttpClient:
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
+            verify=verify,  # an SSLContext trusting the profile's CA bundle, for private CAs
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
         )

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 from golive import redaction
+from golive.auth import forgery_context
+from golive.probes.tokens import available_forgeries
 from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
 from golive.coverage import coverage, required_attestations
@@ -41,7 +43,11 @@ SECTIONS = (
     "security", "infrastructure", "integrations", "e2e", "post_deploy", "browser",
     "observability", "load", "data_integrity", "signoff",
 )  # fmt: skip
-PLACEHOLDER_SANDBOX = {"SANDBOX_URL": "http://127.0.0.1:9", "SANDBOX_ADMIN_URL": "http://localhost:9"}
+PLACEHOLDER_SANDBOX = {
+    "SANDBOX_URL": "http://127.0.0.1:9", "SANDBOX_ADMIN_URL": "http://localhost:9",
+    "SANDBOX_TLS_URL": "https://localhost:9", "SANDBOX_HTTP_REDIRECT_URL": "http://localhost:9",
+    "SANDBOX_TLS_CA_FILE": "/nonexistent/ca.pem", "SANDBOX_REPO_DIR": "/nonexistent/repo",
+}
 NOT_APPLICABLE_PREFIX = "not applicable: "
 UNVERIFIED_PREFIX = "unverified: "
 
@@ -141,7 +147,7 @@ def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
             _fail_configuration(state, [str(error)], "golive: the sandbox could not start:")
         state.sandbox = sandbox
         # xdist workers inherit the environment, so they find the same sandbox.
-        os.environ["SANDBOX_URL"], os.environ["SANDBOX_ADMIN_URL"] = sandbox.url, sandbox.admin_url
+        os.environ.update(sandbox.exported_env())
         settings = load_settings(env_name, root, envs_dir=envs_dir)
     redaction.install(redaction.Redactor(redaction.secrets_from_env(settings.values)))
     state.settings, state.signoffs = settings, signoffs
@@ -231,6 +237,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "protected_endpoint" in metafunc.fixturenames:
         endpoints = auth.protected if auth else []
         metafunc.parametrize("protected_endpoint", endpoints, ids=[e.label for e in endpoints])
+    if "forgery" in metafunc.fixturenames:
+        # One forged-token check per forgery the profile's keys make possible.
+        forgeries = available_forgeries(forgery_context(auth)) if auth else []
+        metafunc.parametrize("forgery", forgeries, ids=forgeries)
 
 
 def _section_of(item: pytest.Item, root: Path) -> str:

@@ -11,6 +11,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from golive.profile_inputs import Inputs, OpenApi, ShareLinks, Webhook, input_service_references
+from golive.profile_transport import (
+    Cookies,
+    Exposure,
+    RateLimitRule,
+    RuntimeConfig,
+    SecretsScan,
+    Transport,
+    transport_service_references,
+)
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,11 +77,89 @@ class ProtectedEndpoint(Strict):
         return f"{self.method} {self.path}"
 
 
+class Mfa(Strict):
+    """Roles whose password login must ask for a second factor, and how golive completes it."""
+
+    roles: list[str] = Field(min_length=1)
+    path: str  # the second step, e.g. /api/auth/otp
+    challenge_field: str = "challenge"
+    code_field: str = "code"
+    # role -> base32 TOTP seed (an env reference): golive computes the code like an authenticator app
+    totp_secrets: dict[str, str] = Field(default_factory=dict)
+    # wrong codes one challenge tolerates before it answers 429 (false: no such limit is promised)
+    max_attempts: int | Literal[False] = 5
+
+
+class Refresh(Strict):
+    path: str
+    refresh_token_field: str = "refresh_token"
+
+
+class LoginRateLimit(Strict):
+    """Failed logins one username may make per window (from one client) before 429."""
+
+    burst: int = Field(ge=1, le=90)
+    # a username no real account has: hammering it never locks anyone out
+    probe_username: str = "golive-ratelimit-probe"
+
+
 class Auth(Strict):
     login: Login
     token_policy: TokenPolicy = Field(default_factory=TokenPolicy)
     roles: dict[str, Credentials] = Field(min_length=1)
     protected: list[ProtectedEndpoint] = Field(default_factory=list)
+    refresh: Refresh | Literal[False] | None = None
+    mfa: Mfa | Literal[False] | None = None
+    login_rate_limit: LoginRateLimit | Literal[False] | None = None
+    # RS/ES public key (PEM, env ref) of the token issuer: enables the RS256->HS256 key-confusion probe
+    public_key: str | None = None
+    # the token signing key (HS secret or private key PEM, env ref), only for test environments:
+    # enables the re-signed forgeries that test exp/nbf/iat/iss/aud/kid checks one by one
+    signing_key: str | None = None
+
+
+class OwnedObject(Strict):
+    """An object type users own: owner_role's first object must be out of other_role's reach."""
+
+    name: str
+    service: str
+    list_path: str  # lists the caller's own objects
+    item_path: str  # with {id}
+    id_field: str = "id"
+    owner_role: str
+    other_role: str
+    # the body of a harmless change the other user attempts (PATCH); false: not tried
+    patch: dict[str, str | int | bool] | Literal[False] = False
+    delete: bool = False
+
+
+class ProfileUpdate(Strict):
+    service: str
+    path: str
+    method: Literal["PATCH", "PUT", "POST"] = "PATCH"
+    role: str
+
+
+class Authorization(Strict):
+    objects: list[OwnedObject] = Field(default_factory=list)
+    profile_update: ProfileUpdate | Literal[False] | None = None
+    # privileged field -> the value an attacker would send (role: admin, is_admin: true, ...)
+    privileged_fields: dict[str, str | int | bool] = Field(
+        default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1}
+    )
+    # key names no response may carry (matched case-insensitively, also inside nested objects)
+    sensitive_fields: list[str] = Field(default_factory=lambda: [
+        "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
+        "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
+    ])
+
+
+class ServiceEndpoint(Strict):
+    service: str
+    path: str
+    method: Literal["GET", "HEAD"] = "GET"
+    header: str = "X-Service-Token"
+    credential: str  # env reference
 
 
 class Cors(Strict):
@@ -80,6 +169,9 @@ class Cors(Strict):
     credentials: bool = True
     methods: list[str] = Field(default_factory=lambda: ["GET", "POST"])
     request_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"])
+    # what no preflight may grant: methods and headers the API does not use
+    refused_methods: list[str] = Field(default_factory=lambda: ["PROPFIND", "TRACE"])
+    refused_headers: list[str] = Field(default_factory=lambda: ["X-Golive-Unlisted-Header"])
 
     @field_validator("allowed_origins")
     @classmethod
@@ -118,6 +210,18 @@ class Profile(Strict):
     cors: Cors | Literal[False] | None = None
     headers: HeaderPolicy | None = None
     browser: Browser = Field(default_factory=Browser)
+    authorization: Authorization | Literal[False] | None = None
+    service_endpoints: list[ServiceEndpoint] | Literal[False] | None = None
+    inputs: Inputs | Literal[False] | None = None
+    webhooks: list[Webhook] | Literal[False] | None = None
+    share_links: ShareLinks | Literal[False] | None = None
+    openapi: OpenApi | None = None
+    transport: Transport | Literal[False] | None = None
+    cookies: Cookies | Literal[False] | None = None
+    rate_limits: list[RateLimitRule] | Literal[False] | None = None
+    exposure: Exposure | Literal[False] | None = None
+    secrets_scan: SecretsScan | Literal[False] | None = None
+    runtime_config: RuntimeConfig | Literal[False] | None = None
     # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
     # critical items and missing attestations block GO.
     checklists: list[str] = Field(default_factory=list)
@@ -142,12 +246,27 @@ class Profile(Strict):
                 unknown = set(endpoint.roles) - set(self.auth.roles)
                 if unknown:
                     raise ValueError(f"auth.protected[{endpoint.label}] names unknown roles {sorted(unknown)}")
+        if self.auth and self.auth.mfa and set(self.auth.mfa.roles) - set(self.auth.roles):
+            raise ValueError(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
+        if self.authorization:
+            roles = set(self.auth.roles) if self.auth else set()
+            for owned in self.authorization.objects:
+                referenced.append((f"authorization.objects[{owned.name}].service", owned.service))
+                unknown = {owned.owner_role, owned.other_role} - roles
+                if unknown:
+                    raise ValueError(f"authorization.objects[{owned.name}] names unknown roles {sorted(unknown)}")
+            if self.authorization.profile_update:
+                referenced.append(("authorization.profile_update.service", self.authorization.profile_update.service))
+        for endpoint in self.service_endpoints or []:
+            referenced.append((f"service_endpoints[{endpoint.path}].service", endpoint.service))
         if self.cors:
             referenced.append(("cors.service", self.cors.service))
         if self.headers:
             referenced.append(("headers.service", self.headers.service))
         if self.auth and self.browser.admin_login and self.browser.admin_login.role not in self.auth.roles:
             raise ValueError(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
+        referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
+        referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
         for where, name in referenced:
             if name not in names:
                 raise ValueError(f"{where} names service {name!r}, not one of {sorted(names)}")

@@ -34,9 +34,10 @@ SENSITIVE_FIELD = re.compile(
     r"|client[_-]?secret|credential|^dsn$|_dsn$",
     re.IGNORECASE,
 )
-# Compact JWS (JWTs), bearer/basic credentials and well-known provider key shapes.
+# Compact JWS (JWTs) and signed JSON links (payload.signature: whoever holds one gets in), bearer/basic
+# credentials and well-known provider key shapes.
 SECRET_SHAPES = [
-    re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+    re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*)?"),
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
     re.compile(r"\brzp_(live|test)_[A-Za-z0-9]{6,}"),
     re.compile(r"\bSG\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),

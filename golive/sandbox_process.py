@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,6 +31,10 @@ class SandboxProcess:
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
+        # HTTPS and the plain-HTTP redirect to it; the CA and a git repository go into state_dir
+        self.tls_port = 0
+        self.redirect_port = 0
+        self.state_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -39,18 +45,37 @@ class SandboxProcess:
         # Another origin than the API on purpose: the admin page's calls really exercise CORS.
         return f"http://localhost:{self.port}"
 
+    def exported_env(self) -> dict[str, str]:
+        """What the profile reads about this sandbox (xdist workers inherit it via os.environ)."""
+        assert self.state_dir is not None
+        return {
+            "SANDBOX_URL": self.url,
+            "SANDBOX_ADMIN_URL": self.admin_url,
+            # the certificate names localhost (and 127.0.0.1): the host name is part of the check
+            "SANDBOX_TLS_URL": f"https://localhost:{self.tls_port}",
+            "SANDBOX_HTTP_REDIRECT_URL": f"http://localhost:{self.redirect_port}",
+            "SANDBOX_TLS_CA_FILE": str(self.state_dir / "tls" / "ca.pem"),
+            "SANDBOX_REPO_DIR": str(self.state_dir / "repo"),
+        }
+
     def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0))
-        self.port = listener.getsockname()[1]
+        listeners = []
+        for _ in range(3):  # API, HTTPS, plain-HTTP redirect
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", 0))
+            listeners.append(listener)
+        listener, tls, redirect = listeners
+        self.port, self.tls_port, self.redirect_port = (s.getsockname()[1] for s in listeners)
+        self.state_dir = Path(tempfile.mkdtemp(prefix="golive-sandbox-"))
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "sandbox", "serve", "--fd", str(listener.fileno())],
-                pass_fds=(listener.fileno(),),
-                env=self.env,
+                [sys.executable, "-m", "sandbox", "serve", "--fd", str(listener.fileno()),
+                 "--tls-fd", str(tls.fileno()), "--redirect-fd", str(redirect.fileno())],
+                pass_fds=tuple(s.fileno() for s in listeners),
+                env={**self.env, "SANDBOX_STATE_DIR": str(self.state_dir)},
                 cwd=self.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -58,7 +83,8 @@ class SandboxProcess:
                 start_new_session=True,
             )
         finally:
-            listener.close()
+            for sock in listeners:
+                sock.close()
             log.close()
         self._wait_until_serving(timeout_s)
 
@@ -84,6 +110,13 @@ class SandboxProcess:
             return "(no log)"
 
     def stop(self) -> None:
+        try:
+            self._stop_process()
+        finally:
+            if self.state_dir is not None:
+                shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def _stop_process(self) -> None:
         if not self.process or self.process.poll() is not None:
             return
         os.killpg(self.process.pid, signal.SIGTERM)

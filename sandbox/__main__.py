@@ -3,6 +3,8 @@
     python -m sandbox                                   standalone demo on 127.0.0.1:8780
     python -m sandbox serve --host 127.0.0.1 --port N   what golive starts
     python -m sandbox serve --fd N                      serve on an inherited, bound socket
+    python -m sandbox serve --fd N --tls-fd T --redirect-fd R
+                                                        plus HTTPS on T and an HTTP->HTTPS redirect on R
     python -m sandbox faults [--json]                   the fault catalog
 
 Exit codes: 0 after a clean shutdown, 2 for a usage or configuration error, 3 when start-up
@@ -12,14 +14,18 @@ failed.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import secrets
 import signal
 import socket
+import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from sandbox.faults import CATALOG
 from sandbox.settings import STANDALONE_DEFAULTS, ConfigError, Settings
@@ -38,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--port", type=int, default=None, help=f"TCP port (default {DEFAULT_PORT}; 0 = any free port)")
     where.add_argument("--fd", type=int, default=None, help="an inherited socket, already bound (and maybe listening)")
+    serve.add_argument("--tls-fd", type=int, default=None,
+                       help="an inherited socket for HTTPS (certificates made at start, CA in SANDBOX_STATE_DIR/tls)")
+    serve.add_argument("--redirect-fd", type=int, default=None,
+                       help="an inherited socket for plain HTTP that redirects to the HTTPS socket (needs --tls-fd)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     faults = commands.add_parser("faults", help="list the fault catalog")
     faults.add_argument("--json", action="store_true", help="machine-readable: [{name, description, checks}]")
@@ -77,7 +87,7 @@ def _inherited(fd: int) -> socket.socket:
 
 
 def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, log_level: str,
-          banner: bool = False) -> int:
+          banner: bool = False, tls_fd: int | None = None, redirect_fd: int | None = None) -> int:
     try:  # before the heavy imports: a configuration error answers at once
         settings = Settings.from_env(env)
     except ConfigError as exc:
@@ -92,6 +102,10 @@ def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, l
     configure_stderr_logging(log_level)
     try:
         sock = _inherited(fd) if fd is not None else _bind(host, DEFAULT_PORT if port is None else port)
+        if redirect_fd is not None and tls_fd is None:
+            raise ConfigError("--redirect-fd needs --tls-fd (it redirects to the HTTPS socket)")
+        extra = {name: _inherited(number) for name, number in (("tls", tls_fd), ("redirect", redirect_fd))
+                 if number is not None}
     except (ConfigError, OSError) as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -118,11 +132,25 @@ def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, l
         timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
+    followers = []
+    if extra:
+        from sandbox.transport import extra_listeners
+
+        try:
+            followers = extra_listeners(app, server, extra, _state_dir(env), settings.faults, log_level)
+        except (OSError, subprocess.SubprocessError) as exc:
+            print(f"sandbox: {exc}", file=sys.stderr)
+            return EXIT_STARTUP
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # that was installed before it: make that a clean exit (0), not "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        server.run(sockets=[sock])
+        if followers:
+            from sandbox.transport import serve_together
+
+            asyncio.run(serve_together(server, sock, followers))
+        else:
+            server.run(sockets=[sock])
     except (KeyboardInterrupt, _CleanExit):
         pass
     return 0 if server.started else EXIT_STARTUP
@@ -130,6 +158,11 @@ def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, l
 
 class _CleanExit(Exception):
     pass
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    """Where the local CA and the stand-in repository go (golive names it; else a temp dir)."""
+    return Path(env.get("SANDBOX_STATE_DIR") or tempfile.mkdtemp(prefix="sandbox-state-"))
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -170,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_faults(args.json)
         return 0
     if args.command == "serve":
-        return serve(os.environ, args.host, args.port, args.fd, args.log_level)
+        return serve(os.environ, args.host, args.port, args.fd, args.log_level,
+                     tls_fd=args.tls_fd, redirect_fd=args.redirect_fd)
     return serve(standalone_env(os.environ), DEFAULT_HOST, DEFAULT_PORT, None, "info", banner=True)
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from sandbox.auth import TokenService
+from sandbox.bodylimit import JsonBodyLimitMiddleware
 from sandbox.db import Database
 from sandbox.flavors import get_flavor
 from sandbox.logs import get_logger, log
@@ -45,7 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     state = SandboxState(
         settings=settings,
         db=Database(settings),
-        tokens=TokenService(settings.jwt_secret),
+        tokens=TokenService(settings.jwt_secret, settings.faults),
         limiter=build_limiter(settings.redis_url, settings.instance_id),
     )
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     # add_middleware wraps: the last one added is the outermost
+    app.add_middleware(JsonBodyLimitMiddleware, settings=settings)
     app.add_middleware(ErrorShieldMiddleware)
     app.add_middleware(RateLimitMiddleware, settings=settings, limiter=state.limiter)
     app.add_middleware(CorsMiddleware, settings=settings)

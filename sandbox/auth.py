@@ -6,6 +6,8 @@ bug cannot make the checker and the checked agree.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import secrets
 import time
@@ -19,6 +21,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OctKey
 
+from sandbox.faults import ActiveFaults
 from sandbox.logs import get_logger, log
 from sandbox.settings import ROLES
 
@@ -28,6 +31,10 @@ ALGORITHM = "HS256"
 ACCESS_TTL_SECONDS = 60 * 60
 REFRESH_TTL_SECONDS = 30 * 24 * 60 * 60
 TOKEN_TYPES = ("access", "refresh")
+#: the one key id we sign with; a token naming another key is refused, never tried with ours
+KEY_ID = "sandbox-hs256-1"
+#: what the weak_hs256_secret fault signs with (the value of countless tutorials)
+WEAK_SECRET = "secret"
 
 
 class InvalidTokenError(Exception):
@@ -48,8 +55,24 @@ class Principal:
     role: str
 
 
+def _unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Header and claims without any verification: only the faulty code paths use this."""
+    try:
+        header_segment, payload_segment, _ = token.split(".")
+        decode = lambda segment: json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))  # noqa: E731
+        header, claims = decode(header_segment), decode(payload_segment)
+    except (ValueError, TypeError) as exc:
+        raise InvalidTokenError("malformed") from exc
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise InvalidTokenError("malformed")
+    return header, claims
+
+
 class TokenService:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, faults: ActiveFaults | None = None) -> None:
+        self._faults = faults or ActiveFaults()
+        if self._faults.active("weak_hs256_secret"):
+            secret = WEAK_SECRET
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SecurityWarning)
             self._key = OctKey.import_key(secret.encode("utf-8"))
@@ -61,6 +84,8 @@ class TokenService:
             raise ValueError(typ)
         issued_at = int(time.time()) if now is None else now
         ttl = ACCESS_TTL_SECONDS if typ == "access" else REFRESH_TTL_SECONDS
+        if typ == "access" and self._faults.active("token_lifetime_8_days"):
+            ttl = 8 * 24 * 60 * 60  # "so that users stay logged in for the week"
         jti = secrets.token_hex(16)
         claims: dict[str, Any] = {
             "sub": username,
@@ -72,30 +97,54 @@ class TokenService:
             "jti": jti,
             "typ": typ,
         }
-        token = jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, self._key, algorithms=[ALGORITHM])
+        header = {"alg": ALGORITHM, "typ": "JWT", "kid": KEY_ID}
+        token = jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
         return IssuedToken(token, jti, issued_at, issued_at + ttl)
 
     def verify(self, token: str, typ: str) -> dict[str, Any]:
         """Signature (HS256 only), exp, iat, iss, aud, typ, sub, jti; raises InvalidTokenError."""
         try:
-            decoded = jwt.decode(token, self._key, algorithms=[ALGORITHM])
-            if decoded.header.get("alg") != ALGORITHM:  # belt and braces: never 'none' & co
-                raise InvalidTokenError("algorithm")
+            header, claims = self._verified_parts(token)
+            if header.get("kid") != KEY_ID:
+                raise InvalidTokenError("kid")
+            unchecked = self._unchecked_claims()
             registry = jwt.JWTClaimsRegistry(
                 leeway=0,
-                iss={"essential": True, "value": ISSUER},
+                **({} if "iss" in unchecked else {"iss": {"essential": True, "value": ISSUER}}),
                 aud={"essential": True, "value": AUDIENCE},
-                exp={"essential": True},
+                **({} if "exp" in unchecked else {"exp": {"essential": True}}),
                 iat={"essential": True},
                 sub={"essential": True},
                 jti={"essential": True},
                 typ={"essential": True, "value": typ},
                 role={"essential": True, "values": list(ROLES)},
             )
-            registry.validate(decoded.claims)
+            registry.validate({name: value for name, value in claims.items() if name not in unchecked})
         except (JoseError, ValueError, TypeError) as exc:
             raise InvalidTokenError(type(exc).__name__) from exc
-        return decoded.claims
+        return claims
+
+    def _verified_parts(self, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        if self._faults.active("jwt_signature_not_verified"):
+            # "decode" used where "verify" was meant: the claims are read, the signature never checked
+            return _unverified_parts(token)
+        if self._faults.active("jwt_alg_none_accepted"):
+            header, claims = _unverified_parts(token)
+            if str(header.get("alg", "")).lower() == "none":  # the library default of old
+                return header, claims
+        decoded = jwt.decode(token, self._key, algorithms=[ALGORITHM])
+        if decoded.header.get("alg") != ALGORITHM:  # belt and braces: never 'none' & co
+            raise InvalidTokenError("algorithm")
+        return dict(decoded.header), dict(decoded.claims)
+
+    def _unchecked_claims(self) -> frozenset[str]:
+        """Claims a faulty verifier forgets to validate."""
+        unchecked = set()
+        if self._faults.active("jwt_expiry_not_checked"):
+            unchecked.add("exp")
+        if self._faults.active("jwt_issuer_not_checked"):
+            unchecked.add("iss")
+        return frozenset(unchecked)
 
 
 def _unauthorized(detail: str) -> HTTPException:

@@ -18,7 +18,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from sandbox.logs import get_logger, log
 from sandbox.passwords import hash_password
-from sandbox.settings import ROLES, ConfigError, Settings
+from sandbox.settings import OPTIONAL_USERS, ROLES, ConfigError, Settings
+
+#: fault default_admin_password: (username, password) of a vendor-default admin account
+DEFAULT_ADMIN = ("administrator", "admin")
 
 
 class Base(DeclarativeBase):
@@ -152,15 +155,27 @@ class Database:
 
     def _seed(self) -> None:
         with self.sessions.begin() as session:
-            for role in ROLES:
-                password_hash = hash_password(self._settings.passwords.get(role))
-                user = session.scalar(select(User).where(User.username == role))
+            for username in dict.fromkeys((*ROLES, *OPTIONAL_USERS)):
+                role = OPTIONAL_USERS.get(username, username)
+                password = self._settings.passwords.get(username)
+                if username in OPTIONAL_USERS and password is None:
+                    continue
+                password_hash = hash_password(password)
+                user = session.scalar(select(User).where(User.username == username))
                 if user is None:
-                    session.add(User(username=role, role=role, password_hash=password_hash))
+                    session.add(User(username=username, role=role, password_hash=password_hash))
                 else:  # a persistent database: the environment's passwords win
                     user.role, user.password_hash = role, password_hash
+            if self._settings.faults.active("default_admin_password") and session.scalar(
+                    select(User).where(User.username == DEFAULT_ADMIN[0])) is None:
+                # the installer's setup account, never disabled after go-live
+                session.add(User(username=DEFAULT_ADMIN[0], role="admin", password_hash=hash_password(DEFAULT_ADMIN[1])))
             existing = set(session.scalars(select(Product.sku)))
             session.add_all(Product(**p) for p in SEED_PRODUCTS if p["sku"] not in existing)
+            session.flush()
+            from sandbox.orders import seed_orders  # late: sandbox.orders imports Base from here
+
+            seed_orders(session)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from fastapi import APIRouter
 
 from sandbox import web
-from sandbox.routes import api, auth, health
+from sandbox.routes import account, api, auth, health, internal, mfa, orders
+from sandbox.routes import exposure, rate_probe, runtime_config
+from sandbox.routes import inputs, webhooks
 from sandbox.settings import ConfigError, Settings
 
 
@@ -27,6 +29,15 @@ def _commerce(settings: Settings) -> list[APIRouter]:
         health.build_router(settings),
         auth.build_router(settings),
         api.build_router(settings),
+        mfa.build_router(settings),
+        orders.build_router(settings),
+        account.build_router(settings),
+        internal.build_router(settings),
+        rate_probe.build_router(settings),
+        runtime_config.build_router(settings),
+        inputs.build_router(settings),
+        webhooks.build_router(settings),
+        exposure.build_router(settings),  # before web: under faults it replaces the admin bundle
         web.build_router(settings),
     ]
 

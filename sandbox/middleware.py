@@ -200,6 +200,16 @@ class CorsMiddleware:
                         "Access-Control-Max-Age": CORS_MAX_AGE,
                     }
                 )
+                if self.faults.active("cors_preflight_grants_anything"):
+                    # "just echo what the browser asks for": every method and header is granted
+                    headers["Access-Control-Allow-Methods"] = request_headers["access-control-request-method"]
+                    headers["Access-Control-Allow-Headers"] = request_headers.get(
+                        "access-control-request-headers", CORS_ALLOW_HEADERS)
+            elif self.faults.active("cors_wildcard_with_credentials"):
+                # a fallback for "unknown" origins that browsers reject, but caches and proxies keep
+                headers.update({"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true",
+                                "Access-Control-Allow-Methods": CORS_ALLOW_METHODS,
+                                "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS})
             raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
             await send({"type": "http.response.start", "status": 204, "headers": raw})
             await send({"type": "http.response.body", "body": b""})
@@ -222,9 +232,11 @@ class CorsMiddleware:
 
 
 class RateLimitMiddleware:
-    """Per client IP: the login endpoint and /api/* each have their own window.
+    """Per client IP: /api/* has one window; login has one per client IP and username.
 
-    The client is the TCP peer: X-Forwarded-For is not trusted (anyone can send it).
+    Login attempts are keyed by IP and username so that guessing one account's password is
+    limited without one office's shared IP locking out all its users. The client is the TCP
+    peer: X-Forwarded-For is not trusted (anyone can send it).
     """
 
     def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter) -> None:
@@ -239,8 +251,12 @@ class RateLimitMiddleware:
         client = scope.get("client")
         ip = client[0] if client else "unknown"
         decisions = [await self.limiter.hit("api", ip, self.settings.api_rate)]
-        if scope["path"] == LOGIN_PATH and scope["method"] == "POST":
-            decisions.append(await self.limiter.hit("login", ip, self.settings.login_rate))
+        if scope["path"] == LOGIN_PATH and scope["method"] == "POST" and not self.settings.faults.active(
+            "login_rate_limit_missing"
+        ):
+            body, receive = await _buffered(receive)
+            key = f"{ip}|{_login_username(body)}"
+            decisions.append(await self.limiter.hit("login", key, self.settings.login_rate))
         refused = [d for d in decisions if not d.allowed]
         # report the tightest limit: the one a client must respect
         shown = max(refused, key=lambda d: d.reset_seconds) if refused else min(decisions, key=lambda d: d.remaining)
@@ -254,10 +270,46 @@ class RateLimitMiddleware:
             if message["type"] == "http.response.start":
                 mutable = MutableHeaders(scope=message)
                 for name, value in headers.items():
-                    mutable[name] = value
+                    if name not in mutable:  # an endpoint with a tighter limit of its own reports that one
+                        mutable[name] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """Read the whole request body and give the app a receive that replays it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+def _login_username(body: bytes) -> str:
+    """The username of a JSON login body ('' when there is none): the login limiter's key part."""
+    if len(body) > 16_384:
+        return ""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return ""
+    username = parsed.get("username") if isinstance(parsed, dict) else None
+    return username[:128] if isinstance(username, str) else ""
 
 
 def _ratelimit_headers(decision: Decision) -> dict[str, str]:

@@ -9,7 +9,20 @@ from dataclasses import dataclass, field, replace
 
 from sandbox.faults import ActiveFaults, UnknownFaultError
 
-ROLES: tuple[str, ...] = ("admin", "manager", "cashier")
+ROLES: tuple[str, ...] = ("admin", "manager", "cashier", "superadmin")
+#: accounts seeded only when their password is set (username -> role): the second-factor
+#: superadmin and a second cashier, so object-level checks have two users of one role
+OPTIONAL_USERS: dict[str, str] = {"superadmin": "superadmin", "cashier2": "cashier"}
+#: roles whose password login must be completed with a TOTP code
+MFA_ROLES: tuple[str, ...] = ("superadmin",)
+
+#: webhook, share-link and input-limit settings read by sandbox/routes/webhooks.py and
+#: sandbox/routes/inputs.py; an unset secret makes its endpoint refuse every request
+FEATURE_ENV: tuple[str, ...] = (
+    "SANDBOX_RAZORPAY_WEBHOOK_SECRET", "SANDBOX_WHATSAPP_APP_SECRET", "SANDBOX_WHATSAPP_VERIFY_TOKEN",
+    "SANDBOX_TWILIO_AUTH_TOKEN", "SANDBOX_SENDGRID_PUBLIC_KEY", "SANDBOX_TRACKER_SHARE_SECRET",
+    "SANDBOX_UPLOAD_LIMIT_MB", "SANDBOX_MAX_JSON_BODY_KB",
+)
 
 #: the env vars /health/ready reports as ``checks.env``
 REQUIRED_ENV: tuple[str, ...] = (
@@ -62,7 +75,7 @@ class RateLimit:
 @dataclass(frozen=True)
 class Settings:
     jwt_secret: str
-    #: username -> password; the seeded usernames equal their role names
+    #: username -> password; the seeded usernames equal their role names (see OPTIONAL_USERS)
     passwords: Mapping[str, str | None]
     flavor: str = DEFAULT_FLAVOR
     faults: ActiveFaults = field(default_factory=ActiveFaults)
@@ -71,7 +84,15 @@ class Settings:
     allowed_origins: tuple[str, ...] = tuple(DEFAULT_ALLOWED_ORIGINS.split(","))
     login_rate: RateLimit = RateLimit(30, 60)
     api_rate: RateLimit = RateLimit(600, 60)
+    #: GET /api/rate-probe: a small limit of its own, so a rate-limit check is quick and isolated
+    rate_probe_rate: RateLimit = RateLimit(5, 2)
     redis_url: str | None = None
+    #: username -> base32 TOTP seed of the MFA roles' accounts (SANDBOX_<USER>_TOTP_SECRET)
+    totp_secrets: Mapping[str, str] = field(default_factory=dict)
+    #: the credential /internal/* callers must present in X-Service-Token
+    service_token: str | None = None
+    #: FEATURE_ENV values that are set (name -> value)
+    feature_env: Mapping[str, str] = field(default_factory=dict)
     #: required env vars that were not set (reported by /health/ready as checks.env = false)
     missing_env: tuple[str, ...] = ()
     #: distinguishes parallel sandboxes (Postgres schema, Redis keys)
@@ -114,7 +135,7 @@ class Settings:
             # Without a configured secret the process still starts (so /health/ready can say
             # what is wrong) but signs with a random, unguessable key.
             jwt_secret=get("SANDBOX_JWT_SECRET") or secrets.token_urlsafe(48),
-            passwords={role: get(f"SANDBOX_{role.upper()}_PASSWORD") for role in ROLES},
+            passwords={name: get(f"SANDBOX_{name.upper()}_PASSWORD") for name in (*ROLES, *OPTIONAL_USERS)},
             flavor=get("SANDBOX_FLAVOR") or DEFAULT_FLAVOR,
             faults=faults,
             database_url=get("SANDBOX_DATABASE_URL"),
@@ -122,6 +143,12 @@ class Settings:
             allowed_origins=origins,
             login_rate=RateLimit.parse(get("SANDBOX_LOGIN_RATE_LIMIT") or "30/minute", "SANDBOX_LOGIN_RATE_LIMIT"),
             api_rate=RateLimit.parse(get("SANDBOX_API_RATE_LIMIT") or "600/minute", "SANDBOX_API_RATE_LIMIT"),
+            rate_probe_rate=RateLimit.parse(get("SANDBOX_RATE_PROBE_LIMIT") or "5/2seconds", "SANDBOX_RATE_PROBE_LIMIT"),
             redis_url=get("SANDBOX_REDIS_URL"),
+            totp_secrets={
+                name: secret for name in MFA_ROLES if (secret := get(f"SANDBOX_{name.upper()}_TOTP_SECRET"))
+            },
+            service_token=get("SANDBOX_SERVICE_TOKEN"),
+            feature_env={name: value for name in FEATURE_ENV if (value := get(name))},
             missing_env=missing,
         )

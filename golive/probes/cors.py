@@ -72,3 +72,62 @@ def evaluate_refused_origin(origin: str, headers: Mapping[str, str], *, kind: st
                         f"Access-Control-Allow-Origin: {acao}" + (", Access-Control-Allow-Credentials: true" if credentials else ""),
                         "match Origin exactly against an allow-list; never reflect it, never allow null")]
     return []
+
+
+def _tokens(value: str | None) -> set[str]:
+    return {token.strip().lower() for token in (value or "").split(",") if token.strip()}
+
+
+def evaluate_preflight_granted(origin: str, method: str, request_headers: list[str], headers: Mapping[str, str],
+                               *, credentials: bool) -> list[Finding]:
+    """An allowed origin's preflight for a method and headers the API uses must be granted."""
+    lowered = _lower(headers)
+    if lowered.get("access-control-allow-origin") != origin:
+        return [Finding("cors-preflight-origin-not-granted", f"Access-Control-Allow-Origin: {origin} on the preflight",
+                        lowered.get("access-control-allow-origin", "no Access-Control-Allow-Origin"),
+                        "answer preflights from allow-listed origins")]
+    findings = []
+    methods = _tokens(lowered.get("access-control-allow-methods"))
+    # '*' is a literal method name when credentials are sent
+    if method.lower() not in methods and not ("*" in methods and not credentials):
+        findings.append(Finding("cors-preflight-method-not-granted", f"{method} in Access-Control-Allow-Methods",
+                                lowered.get("access-control-allow-methods", "no Access-Control-Allow-Methods"),
+                                f"allow {method} for the allow-listed origins"))
+    allowed_headers = _tokens(lowered.get("access-control-allow-headers"))
+    missing = [h for h in request_headers if h.lower() not in allowed_headers and not ("*" in allowed_headers and not credentials)]
+    if missing:
+        findings.append(Finding("cors-preflight-headers-not-granted", f"{', '.join(missing)} in Access-Control-Allow-Headers",
+                                lowered.get("access-control-allow-headers", "no Access-Control-Allow-Headers"),
+                                "allow the request headers the front end sends"))
+    return findings
+
+
+def evaluate_preflight_refused(method: str | None, request_headers: list[str], headers: Mapping[str, str]) -> list[Finding]:
+    """A method or header the API does not use must not be granted by a preflight."""
+    lowered = _lower(headers)
+    if "access-control-allow-origin" not in lowered:
+        return []  # nothing granted at all
+    findings = []
+    methods = _tokens(lowered.get("access-control-allow-methods"))
+    if method and (method.lower() in methods or "*" in methods):
+        findings.append(Finding("cors-preflight-grants-unlisted-method", f"{method} not in Access-Control-Allow-Methods",
+                                f"Access-Control-Allow-Methods: {lowered.get('access-control-allow-methods')}",
+                                "answer preflights with a fixed list of the methods the API uses; never echo the request"))
+    allowed_headers = _tokens(lowered.get("access-control-allow-headers"))
+    granted = [h for h in request_headers if h.lower() in allowed_headers or "*" in allowed_headers]
+    if granted:
+        findings.append(Finding("cors-preflight-grants-unlisted-headers", f"{', '.join(granted)} not allowed",
+                                f"Access-Control-Allow-Headers: {lowered.get('access-control-allow-headers')}",
+                                "answer preflights with a fixed list of request headers; never echo the request"))
+    return findings
+
+
+def evaluate_credentials_with_wildcard(headers: Mapping[str, str]) -> list[Finding]:
+    """Access-Control-Allow-Credentials: true never goes with Access-Control-Allow-Origin: *."""
+    lowered = _lower(headers)
+    if lowered.get("access-control-allow-origin") == "*" and \
+            lowered.get("access-control-allow-credentials", "").lower() == "true":
+        return [Finding("cors-wildcard-with-credentials", "credentials only with an explicit allow-listed origin",
+                        "Access-Control-Allow-Origin: *, Access-Control-Allow-Credentials: true",
+                        "never combine * with credentials: echo only allow-listed origins")]
+    return []

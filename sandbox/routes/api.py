@@ -27,12 +27,16 @@ def build_router(settings: Settings) -> APIRouter:
 
     # The protected_endpoint_open fault is the classic refactoring slip: the route is
     # registered without its guard.
-    admin_guard = [] if faults.active("protected_endpoint_open") else [Depends(require_roles("admin"))]
+    # rbac_manager_reaches_admin: a role list copied from the reports route
+    admin_roles = ("admin", "superadmin", *(("manager",) if faults.active("rbac_manager_reaches_admin") else ()))
+    admin_guard = [] if faults.active("protected_endpoint_open") else [Depends(require_roles(*admin_roles))]
 
     @router.get("/admin/users", dependencies=admin_guard)
     def admin_users(request: Request) -> list[dict[str, str]]:
         with state_of(request).db.session() as session:
             users = session.scalars(select(User).order_by(User.username)).all()
+            if faults.active("password_hash_exposed"):  # the ORM row serialised as it is
+                return [{"username": u.username, "role": u.role, "password_hash": u.password_hash} for u in users]
             # never the password hashes
             return [{"username": u.username, "role": u.role} for u in users]
 

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from sandbox.auth import ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, InvalidTokenError, TokenService
+from sandbox.auth import REFRESH_TTL_SECONDS, InvalidTokenError, TokenService
 from sandbox.db import RefreshToken, User
+from sandbox.mfa import new_challenge
 from sandbox.passwords import burn_verify_time, verify_password
 from sandbox.runtime import state_of
-from sandbox.settings import Settings
+from sandbox.settings import MFA_ROLES, Settings
 
 INVALID_CREDENTIALS = "Invalid username or password"
 INVALID_REFRESH = "Invalid refresh token"
@@ -29,7 +30,7 @@ class RefreshRequest(BaseModel):
     refresh_token: str = Field(max_length=4096)
 
 
-def _issue_pair(session: Session, tokens: TokenService, user: User) -> dict[str, Any]:
+def issue_pair(session: Session, tokens: TokenService, user: User) -> dict[str, Any]:
     access = tokens.issue(user.username, user.role, "access")
     refresh = tokens.issue(user.username, user.role, "refresh")
     session.add(
@@ -41,7 +42,7 @@ def _issue_pair(session: Session, tokens: TokenService, user: User) -> dict[str,
         "access_token": access.token,
         "refresh_token": refresh.token,
         "token_type": "Bearer",
-        "expires_in": ACCESS_TTL_SECONDS,
+        "expires_in": access.expires_at - access.issued_at,
         "refresh_expires_in": REFRESH_TTL_SECONDS,
     }
 
@@ -50,6 +51,10 @@ def build_router(settings: Settings) -> APIRouter:
     faults = settings.faults
     router = APIRouter(tags=["auth"])
 
+    def needs_second_factor(user: User) -> bool:
+        # admin_mfa_skipped: the second factor was switched off "temporarily" for a demo
+        return user.role in MFA_ROLES and not faults.active("admin_mfa_skipped")
+
     # sync handlers: FastAPI runs them in a thread pool, so scrypt and DB calls do not block
     @router.post("/api/auth/login")
     def login(body: LoginRequest, request: Request) -> dict[str, Any]:
@@ -57,6 +62,9 @@ def build_router(settings: Settings) -> APIRouter:
         with state.db.session() as session:
             user = session.scalar(select(User).where(User.username == body.username))
             if user is None:
+                if faults.active("login_user_enumeration"):
+                    # the helpful message that tells an attacker which usernames exist
+                    raise HTTPException(status_code=404, detail="No such user")
                 burn_verify_time(body.password)  # same time as a wrong password
                 raise HTTPException(status_code=401, detail=INVALID_CREDENTIALS)
             if not verify_password(body.password, user.password_hash):
@@ -64,7 +72,11 @@ def build_router(settings: Settings) -> APIRouter:
             if faults.active("login_broken_for_role") and user.role == "manager":
                 # the regression: a role-specific code path that crashes after the password check
                 raise RuntimeError("no session policy configured for role")
-            return _issue_pair(session, state.tokens, user)
+            if needs_second_factor(user):
+                challenge = new_challenge(user.username)
+                session.add(challenge)
+                return {"mfa_required": True, "challenge": challenge.id, "methods": ["totp"]}
+            return issue_pair(session, state.tokens, user)
 
     @router.post("/api/auth/refresh")
     def refresh(body: RefreshRequest, request: Request) -> dict[str, Any]:
@@ -74,6 +86,8 @@ def build_router(settings: Settings) -> APIRouter:
         except InvalidTokenError:
             raise HTTPException(status_code=401, detail=INVALID_REFRESH) from None
         now = int(time.time())
+        if faults.active("refresh_token_not_rotated"):
+            return _refresh_without_rotation(state, body.refresh_token, claims)
         with state.db.session() as session:
             # one atomic UPDATE: two concurrent refreshes with the same token cannot both win
             claimed = cast(CursorResult[Any], session.execute(
@@ -88,7 +102,7 @@ def build_router(settings: Settings) -> APIRouter:
             )).rowcount
             user = session.scalar(select(User).where(User.username == claims["sub"])) if claimed == 1 else None
             if user is not None:
-                return _issue_pair(session, state.tokens, user)
+                return issue_pair(session, state.tokens, user)
             if claimed != 1:
                 # reuse of a rotated token means it leaked: revoke the whole family (OAuth BCP)
                 session.execute(
@@ -99,3 +113,18 @@ def build_router(settings: Settings) -> APIRouter:
         raise HTTPException(status_code=401, detail=INVALID_REFRESH)
 
     return router
+
+
+def _refresh_without_rotation(state: Any, refresh_token: str, claims: dict[str, Any]) -> dict[str, Any]:
+    """The refresh_token_not_rotated fault: a new access token, the same refresh token, forever."""
+    with state.db.session() as session:
+        user = session.scalar(select(User).where(User.username == claims["sub"]))
+        if user is not None:
+            access = state.tokens.issue(user.username, user.role, "access")
+            return {
+                "access_token": access.token,
+                "refresh_token": refresh_token,
+                "token_type": "Bearer",
+                "expires_in": access.expires_at - access.issued_at,
+            }
+    raise HTTPException(status_code=401, detail=INVALID_REFRESH)

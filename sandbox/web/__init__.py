@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import secrets
 from importlib import resources
 
 from fastapi import APIRouter, HTTPException, Request
@@ -38,7 +39,15 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get("/admin/login", response_class=HTMLResponse)
     def login_page(request: Request) -> HTMLResponse:
-        return render(request, "login")
+        page = render(request, "login")
+        # a pre-login session (what server-side frameworks set on the first visit); the page's
+        # script never reads it, so it can be HttpOnly
+        if faults.active("cookie_flags_missing"):
+            page.set_cookie("admin_session", secrets.token_urlsafe(24), path="/", httponly=False, samesite=None)
+        else:
+            page.set_cookie("admin_session", secrets.token_urlsafe(24), path="/admin", secure=True, httponly=True,
+                            samesite="strict")
+        return page
 
     @router.get("/admin/", response_class=HTMLResponse)
     def dashboard(request: Request) -> HTMLResponse:

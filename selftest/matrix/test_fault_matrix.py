@@ -39,9 +39,10 @@ def test_fault_is_caught_by_its_checks(fault, tmp_path, record_property):
     run = golive(tmp_path, "--env", "local", *selection, faults=fault["name"])
     verdict = run.verdict
     missed = [check_id for check_id in fault["checks"] if "failed" not in run.status_of(check_id)]
-    unnamed = [check_id for check_id in fault["checks"] if not any(r.startswith(check_id) for r in verdict["reasons"])]
-    assert verdict["decision"] == "NO-GO", f"{fault['name']} went unnoticed: {verdict['reasons']}"
-    assert run.exit_code == 1, run.output[-2000:]
+    # A critical check's failure is a reason for NO-GO, a non-critical one's a known issue.
+    named = [*verdict["reasons"], *verdict["known_issues"]]
+    unnamed = [check_id for check_id in fault["checks"] if not any(line.startswith(check_id) for line in named)]
+    assert verdict["decision"] != "GO", f"{fault['name']} went unnoticed: {verdict['reasons']}"
     assert missed == [], f"{fault['name']}: these checks did not fail: {missed}\n{verdict['reasons']}"
     assert unnamed == [], f"{fault['name']}: the verdict does not name {unnamed}"
     assert verdict["sandbox_faults"] == fault["name"]

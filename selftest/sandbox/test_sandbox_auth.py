@@ -88,7 +88,7 @@ def test_refresh_token_is_not_an_access_token(client, kit):
 
 
 def _forgeries(secret: bytes) -> dict[str, str]:
-    header = {"alg": "HS256", "typ": "JWT"}
+    header = {"alg": "HS256", "typ": "JWT", "kid": "sandbox-hs256-1"}  # the sandbox's key id: only the defect differs
     good = _hs256(header, _claims(), secret)
     head, payload, sig = good.split(".")
     tampered_payload = _b64(json.dumps(_claims(role="admin", sub="mallory")).encode())
@@ -121,8 +121,10 @@ def test_forged_tokens_are_rejected(client, kit, case):
 
 def test_correctly_signed_token_is_accepted(client, kit):
     """The control for the forgeries above: the same construction with the right inputs works."""
-    token = _hs256({"alg": "HS256", "typ": "JWT"}, _claims(), kit.jwt_secret.encode())
+    token = _hs256({"alg": "HS256", "typ": "JWT", "kid": "sandbox-hs256-1"}, _claims(), kit.jwt_secret.encode())
     assert client.get("/api/me", headers=kit.bearer(token)).status_code == 200
+    other_kid = _hs256({"alg": "HS256", "typ": "JWT", "kid": "another-key"}, _claims(), kit.jwt_secret.encode())
+    assert client.get("/api/me", headers=kit.bearer(other_kid)).status_code == 401  # a kid we never issued
 
 
 @pytest.mark.parametrize("header", ["Basic YWRtaW46eA==", "Bearer", "Bearer ", "token"])

@@ -219,3 +219,802 @@ def test_fault_admin_origin_not_allowed(make_client, kit):
     assert "access-control-allow-origin" not in preflight.headers
     assert _acao(client, kit.admin_origin) == (None, None)
     assert _acao(client, "https://admin.sandbox.test") == ("https://admin.sandbox.test", "true")
+
+
+# --- authentication, tokens and authorization (issue 4) ------------------------------------
+
+TOTP_SEED = "M4WW3KDI3JXDVQZEPLTKZ4HAV4UIEIQ7"
+AUTH_ENV = {
+    "SANDBOX_SUPERADMIN_PASSWORD": "superadmin-selftest-pw",
+    "SANDBOX_SUPERADMIN_TOTP_SECRET": TOTP_SEED,
+    "SANDBOX_CASHIER2_PASSWORD": "cashier2-selftest-pw",
+    "SANDBOX_SERVICE_TOKEN": "selftest-service-token",
+}
+
+
+def _b64url(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _resigned(token: str, secret: str, **changes: object) -> str:
+    """The token with changed claims, validly HS256-signed with ``secret`` (plain hmac, no JWT library)."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    header, payload, _ = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims.update(changes)
+    signing_input = f"{header}.{_b64url(json.dumps(claims).encode())}"
+    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64url(signature)}"
+
+
+def _claims(token: str) -> dict:
+    import base64
+    import json
+
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_fault_jwt_alg_none_accepted(make_client, kit):
+    import json
+
+    token = kit.login(make_client(), "cashier")["access_token"]
+    header, payload, _ = token.split(".")
+    unsigned = f"{_b64url(json.dumps({'alg': 'none', 'typ': 'JWT', 'kid': 'sandbox-hs256-1'}).encode())}.{payload}."
+    healthy, faulty = make_client(), make_client("jwt_alg_none_accepted")
+    assert healthy.get("/api/me", headers=kit.bearer(unsigned)).status_code == 401
+    assert faulty.get("/api/me", headers=kit.bearer(unsigned)).status_code == 200
+    assert faulty.get("/api/me", headers=kit.bearer(token[:-4] + "AAAA")).status_code == 401  # signatures still checked
+
+
+def test_fault_jwt_signature_not_verified(make_client, kit):
+    token = kit.login(make_client(), "cashier")["access_token"]
+    tampered = _resigned(token, "not-the-key", role="admin")
+    assert make_client().get("/api/admin/users", headers=kit.bearer(tampered)).status_code == 401
+    assert make_client("jwt_signature_not_verified").get("/api/admin/users", headers=kit.bearer(tampered)).status_code == 200
+
+
+def test_fault_jwt_expiry_not_checked(make_client, kit):
+    client = make_client("jwt_expiry_not_checked")
+    token = kit.login(client, "cashier")["access_token"]
+    expired = _resigned(token, kit.jwt_secret, exp=_claims(token)["iat"] - 3600)
+    assert client.get("/api/me", headers=kit.bearer(expired)).status_code == 200
+    healthy = make_client()
+    expired = _resigned(kit.login(healthy, "cashier")["access_token"], kit.jwt_secret, exp=1)
+    assert healthy.get("/api/me", headers=kit.bearer(expired)).status_code == 401
+
+
+def test_fault_jwt_issuer_not_checked(make_client, kit):
+    client = make_client("jwt_issuer_not_checked")
+    foreign = _resigned(kit.login(client, "cashier")["access_token"], kit.jwt_secret, iss="another-project")
+    assert client.get("/api/me", headers=kit.bearer(foreign)).status_code == 200
+    healthy = make_client()
+    foreign = _resigned(kit.login(healthy, "cashier")["access_token"], kit.jwt_secret, iss="another-project")
+    assert healthy.get("/api/me", headers=kit.bearer(foreign)).status_code == 401
+
+
+def test_fault_token_lifetime_8_days(make_client, kit):
+    claims = _claims(kit.login(make_client("token_lifetime_8_days"), "cashier")["access_token"])
+    assert claims["exp"] - claims["iat"] == 8 * 24 * 3600
+    healthy = _claims(kit.login(make_client(), "cashier")["access_token"])
+    assert healthy["exp"] - healthy["iat"] == 3600
+
+
+def test_fault_weak_hs256_secret(make_client, kit):
+    import hashlib
+    import hmac
+
+    def signed_with(token: str, secret: str) -> bool:
+        header, payload, signature = token.split(".")
+        return _b64url(hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()) == signature
+
+    assert signed_with(kit.login(make_client("weak_hs256_secret"), "cashier")["access_token"], "secret")
+    healthy = kit.login(make_client(), "cashier")["access_token"]
+    assert signed_with(healthy, kit.jwt_secret) and not signed_with(healthy, "secret")
+
+
+def test_fault_refresh_token_not_rotated(make_client, kit):
+    client = make_client("refresh_token_not_rotated")
+    refresh = kit.login(client, "cashier")["refresh_token"]
+    for _ in range(2):  # the same token, again and again
+        response = client.post("/api/auth/refresh", json={"refresh_token": refresh})
+        assert response.status_code == 200
+        assert response.json()["refresh_token"] == refresh
+    healthy = make_client()
+    refresh = kit.login(healthy, "cashier")["refresh_token"]
+    rotated = healthy.post("/api/auth/refresh", json={"refresh_token": refresh}).json()["refresh_token"]
+    assert rotated != refresh
+    assert healthy.post("/api/auth/refresh", json={"refresh_token": refresh}).status_code == 401
+    assert healthy.post("/api/auth/refresh", json={"refresh_token": rotated}).status_code == 401  # family revoked
+
+
+def test_fault_admin_mfa_skipped(make_client):
+    import pyotp
+
+    credentials = {"username": "superadmin", "password": AUTH_ENV["SANDBOX_SUPERADMIN_PASSWORD"]}
+    skipped = make_client("admin_mfa_skipped", env=AUTH_ENV).post("/api/auth/login", json=credentials).json()
+    assert "access_token" in skipped and "challenge" not in skipped
+    healthy = make_client(env=AUTH_ENV)
+    first = healthy.post("/api/auth/login", json=credentials).json()
+    assert first["mfa_required"] is True and "access_token" not in first
+    wrong = healthy.post("/api/auth/otp", json={"challenge": first["challenge"], "code": "12345x"})
+    assert wrong.status_code == 401
+    done = healthy.post("/api/auth/otp", json={"challenge": first["challenge"], "code": pyotp.TOTP(TOTP_SEED).now()})
+    assert done.status_code == 200 and done.json()["access_token"]
+    again = healthy.post("/api/auth/otp", json={"challenge": first["challenge"], "code": pyotp.TOTP(TOTP_SEED).now()})
+    assert again.status_code == 401  # a challenge is used once
+
+
+def test_fault_login_user_enumeration(make_client):
+    faulty = make_client("login_user_enumeration")
+    unknown = faulty.post("/api/auth/login", json={"username": "nobody", "password": "x"})
+    wrong = faulty.post("/api/auth/login", json={"username": "cashier", "password": "x"})
+    assert (unknown.status_code, wrong.status_code) == (404, 401)
+    healthy = make_client()
+    unknown = healthy.post("/api/auth/login", json={"username": "nobody", "password": "x"})
+    wrong = healthy.post("/api/auth/login", json={"username": "cashier", "password": "x"})
+    assert (unknown.status_code, unknown.json()) == (wrong.status_code, wrong.json()) == (401, wrong.json())
+
+
+def test_fault_login_rate_limit_missing(make_client):
+    limits = {"SANDBOX_LOGIN_RATE_LIMIT": "3/minute"}
+    faulty = make_client("login_rate_limit_missing", env=limits)
+    statuses = [faulty.post("/api/auth/login", json={"username": "probe", "password": "x"}).status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    healthy = make_client(env=limits)
+    statuses = [healthy.post("/api/auth/login", json={"username": "probe", "password": "x"}).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    # keyed by client and username: another account is not locked out by the probe's attempts
+    assert healthy.post("/api/auth/login", json={"username": "cashier", "password": "x"}).status_code == 401
+
+
+def test_fault_otp_attempts_unlimited(make_client):
+    credentials = {"username": "superadmin", "password": AUTH_ENV["SANDBOX_SUPERADMIN_PASSWORD"]}
+
+    def statuses(client) -> list[int]:
+        challenge = client.post("/api/auth/login", json=credentials).json()["challenge"]
+        return [client.post("/api/auth/otp", json={"challenge": challenge, "code": "abcdef"}).status_code
+                for _ in range(7)]
+
+    assert statuses(make_client("otp_attempts_unlimited", env=AUTH_ENV)) == [401] * 7
+    assert statuses(make_client(env=AUTH_ENV)) == [401] * 5 + [429] * 2
+
+
+def test_fault_rbac_manager_reaches_admin(make_client, kit):
+    faulty = make_client("rbac_manager_reaches_admin")
+    assert faulty.get("/api/admin/users", headers=kit.bearer(kit.login(faulty, "manager")["access_token"])).status_code == 200
+    assert faulty.get("/api/admin/users", headers=kit.bearer(kit.login(faulty, "cashier")["access_token"])).status_code == 403
+    healthy = make_client()
+    assert healthy.get("/api/admin/users", headers=kit.bearer(kit.login(healthy, "manager")["access_token"])).status_code == 403
+
+
+def _cashier_pair(client):
+    def token(username: str, password: str) -> dict[str, str]:
+        body = client.post("/api/auth/login", json={"username": username, "password": password}).json()
+        return {"Authorization": f"Bearer {body['access_token']}"}
+
+    return token("cashier", "cashier-selftest-pw"), token("cashier2", AUTH_ENV["SANDBOX_CASHIER2_PASSWORD"])
+
+
+def test_fault_bola_orders(make_client):
+    healthy = make_client(env=AUTH_ENV)
+    owner, other = _cashier_pair(healthy)
+    order = healthy.get("/api/orders", headers=owner).json()[0]
+    assert [o["id"] for o in healthy.get("/api/orders", headers=other).json()] != [order["id"]]
+    assert healthy.get(f"/api/orders/{order['id']}", headers=other).status_code == 404
+    assert healthy.patch(f"/api/orders/{order['id']}", headers=other, json={"note": "x"}).status_code == 404
+    assert healthy.delete(f"/api/orders/{order['id']}", headers=other).status_code == 404
+    assert healthy.get(f"/api/orders/{order['id']}", headers=owner).json() == order
+    faulty = make_client("bola_orders", env=AUTH_ENV)
+    owner, other = _cashier_pair(faulty)
+    order = faulty.get("/api/orders", headers=owner).json()[0]
+    assert faulty.get(f"/api/orders/{order['id']}", headers=other).status_code == 200
+    assert faulty.patch(f"/api/orders/{order['id']}", headers=other, json={"note": "x"}).json()["note"] == "x"
+    assert faulty.delete(f"/api/orders/{order['id']}", headers=other).status_code == 204
+    assert faulty.get(f"/api/orders/{order['id']}", headers=owner).status_code == 404
+
+
+def test_fault_mass_assignable_role(make_client, kit):
+    faulty = make_client("mass_assignable_role")
+    headers = kit.bearer(kit.login(faulty, "cashier")["access_token"])
+    assert faulty.patch("/api/me", headers=headers, json={"role": "admin"}).json()["role"] == "admin"
+    relogged = kit.bearer(kit.login(faulty, "cashier")["access_token"])
+    assert faulty.get("/api/admin/users", headers=relogged).status_code == 200  # now an admin
+    healthy = make_client()
+    headers = kit.bearer(kit.login(healthy, "cashier")["access_token"])
+    assert healthy.patch("/api/me", headers=headers, json={"role": "admin"}).status_code == 422
+    assert healthy.patch("/api/me", headers=headers, json={"display_name": "Till 1"}).json()["role"] == "cashier"
+
+
+def test_fault_password_hash_exposed(make_client, kit):
+    faulty = make_client("password_hash_exposed")
+    users = faulty.get("/api/admin/users", headers=kit.bearer(kit.login(faulty, "admin")["access_token"])).json()
+    assert all(user["password_hash"].startswith("scrypt$") for user in users)
+
+
+def test_fault_service_endpoint_open(make_client):
+    assert make_client("service_endpoint_open", env=AUTH_ENV).get("/internal/stock-sync").status_code == 200
+    healthy = make_client(env=AUTH_ENV)
+    assert healthy.get("/internal/stock-sync").status_code == 401
+    assert healthy.get("/internal/stock-sync", headers={"X-Service-Token": "wrong"}).status_code == 401
+    ok = healthy.get("/internal/stock-sync", headers={"X-Service-Token": AUTH_ENV["SANDBOX_SERVICE_TOKEN"]})
+    assert ok.status_code == 200 and ok.json()["items"]
+
+
+# --- input handling and webhooks (issue 4 items 3 and 4) ---------------------------------------
+# Signatures are built here with plain hmac / cryptography, independently of golive's probes.
+
+import base64 as _base64  # noqa: E402
+import hashlib as _hashlib  # noqa: E402
+import hmac as _hmac  # noqa: E402
+import json as _json  # noqa: E402
+
+from cryptography.hazmat.primitives import hashes as _hashes  # noqa: E402
+from cryptography.hazmat.primitives import serialization as _serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec as _ec  # noqa: E402
+
+_SENDGRID_KEY = _ec.generate_private_key(_ec.SECP256R1())
+HOOK_ENV = {
+    "SANDBOX_RAZORPAY_WEBHOOK_SECRET": "rzp-whsec-selftest",
+    "SANDBOX_WHATSAPP_APP_SECRET": "meta-app-secret-selftest",
+    "SANDBOX_WHATSAPP_VERIFY_TOKEN": "verify-token-selftest",
+    "SANDBOX_TWILIO_AUTH_TOKEN": "twilio-token-selftest",
+    "SANDBOX_SENDGRID_PUBLIC_KEY": _base64.b64encode(_SENDGRID_KEY.public_key().public_bytes(
+        _serialization.Encoding.DER, _serialization.PublicFormat.SubjectPublicKeyInfo)).decode(),
+    "SANDBOX_TRACKER_SHARE_SECRET": "tracker-secret-selftest",
+}
+
+
+def _hook_client(make_client, kit, *faults):
+    client = make_client(*faults, env=HOOK_ENV)
+    token = kit.login(client, "cashier")["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def _razorpay(client, order_id, amount, *, event_id="evt_selftest1", signature=None):
+    body = _json.dumps({"entity": "event", "event": "payment.captured", "payload": {"payment": {"entity": {
+        "id": "pay_selftest", "order_id": order_id, "amount": amount, "status": "captured"}}}})
+    secret = HOOK_ENV["SANDBOX_RAZORPAY_WEBHOOK_SECRET"].encode()
+    signature = signature if signature is not None else _hmac.new(secret, body.encode(), _hashlib.sha256).hexdigest()
+    return client.post("/webhooks/razorpay", content=body,
+                       headers={"X-Razorpay-Signature": signature, "x-razorpay-event-id": event_id})
+
+
+def _new_order(client, amount=100):
+    response = client.post("/api/payments/orders", json={"amount": amount})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _validate(client, **fields):
+    return client.post("/api/customers/validate", json={"name": "Asha", **fields}).status_code
+
+
+def test_fault_phone_validation_missing(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "phone_validation_missing")
+    for bad in ("12345", "+91 98765 43210", "0091-9876543210"):
+        assert _validate(healthy, phone=bad) == 422 and _validate(broken, phone=bad) == 200
+    assert _validate(broken, email="a@") == 422  # only phones lost their check
+
+
+def test_fault_email_validation_missing(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "email_validation_missing")
+    for bad in ("a@", "@b.example", "a b@c.example", "a@b@c.example"):
+        assert _validate(healthy, email=bad) == 422 and _validate(broken, email=bad) == 200
+    assert _validate(healthy, email="asha.rao@example.com", phone="+919876543210") == 200
+
+
+def _oversize_upload(client):
+    headers = {"Content-Length": str(101 * 1024 * 1024 + 10), "Content-Type": "application/octet-stream"}
+    return client.post("/api/uploads", content=b"x" * 1024, headers=headers)
+
+
+def test_fault_upload_limit_not_enforced(make_client, kit):
+    # the in-process client sends only 1 KB of the declared size: a server that reads on just gets less
+    small = {"SANDBOX_UPLOAD_LIMIT_MB": "1", **HOOK_ENV}
+    healthy = make_client(env=small)
+    broken = make_client("upload_limit_not_enforced", env=small)
+    for client in (healthy, broken):
+        client.headers["Authorization"] = "Bearer " + kit.login(client, "cashier")["access_token"]
+    assert _oversize_upload(healthy).status_code == 413
+    two_mb = broken.post("/api/uploads", content=b"x" * (2 * 1024 * 1024))
+    assert two_mb.status_code == 200 and two_mb.json()["received_bytes"] == 2 * 1024 * 1024
+    assert healthy.post("/api/uploads", content=b"x" * (2 * 1024 * 1024)).status_code == 413
+
+
+def test_fault_upload_limit_checked_after_read(make_client, kit):
+    small = {"SANDBOX_UPLOAD_LIMIT_MB": "1", **HOOK_ENV}
+    broken = make_client("upload_limit_checked_after_read", env=small)
+    broken.headers["Authorization"] = "Bearer " + kit.login(broken, "cashier")["access_token"]
+    # refused, but only after every byte was read: a declared size alone is not refused
+    assert broken.post("/api/uploads", content=b"x" * (2 * 1024 * 1024)).status_code == 413
+    assert _oversize_upload(broken).status_code == 200
+
+
+def test_fault_json_body_limit_missing(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "json_body_limit_missing")
+    big = {"name": "x" * (300 * 1024)}
+    assert healthy.post("/api/customers/validate", json=big).status_code == 413
+    assert broken.post("/api/customers/validate", json=big).status_code == 200
+
+
+def test_fault_sql_injection_in_search(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "sql_injection_in_search")
+    quote = broken.get("/api/products/search", params={"q": "'"})
+    assert quote.status_code == 500 and "OperationalError" in quote.text
+    assert len(broken.get("/api/products/search", params={"q": "zz' OR 1=1 --"}).json()) == 4
+    assert healthy.get("/api/products/search", params={"q": "'"}).json() == []
+    assert healthy.get("/api/products/search", params={"q": "zz' OR 1=1 --"}).json() == []
+    assert [p["sku"] for p in healthy.get("/api/products/search", params={"q": "Tulsi"}).json()] == ["TUL-100"]
+
+
+def test_fault_xss_reflected(make_client, client):
+    broken = make_client("xss_reflected")
+    payload = "<script>alert(1)</script>"
+    assert payload in broken.get("/search", params={"q": payload}).text
+    page = client.get("/search", params={"q": payload}).text
+    assert payload not in page and "&lt;script&gt;" in page
+
+
+def test_fault_redos_sku_validation(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "redos_sku_validation")
+    near_miss = "/api/products/sku/" + "A" * 22 + "!"
+
+    def timed(client):
+        started = time.perf_counter()
+        status = client.get(near_miss).status_code
+        return status, time.perf_counter() - started
+
+    fast, slow = timed(healthy), timed(broken)
+    assert fast[0] == slow[0] == 422
+    assert fast[1] < 0.05 and slow[1] > 10 * fast[1], (fast, slow)
+    assert broken.get("/api/products/sku/ASH-250").status_code == 200
+
+
+def test_fault_open_redirect(make_client, client):
+    broken = make_client("open_redirect")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        assert client.get("/auth/redirect", params={"next": target}, follow_redirects=False).status_code == 400
+        assert broken.get("/auth/redirect", params={"next": target}, follow_redirects=False).status_code == 302
+    local = client.get("/auth/redirect", params={"next": "/admin/"}, follow_redirects=False)
+    assert local.status_code == 302 and local.headers["location"] == "/admin/"
+
+
+def test_fault_debug_error_pages(make_client, kit):
+    healthy, broken = _hook_client(make_client, kit), _hook_client(make_client, kit, "debug_error_pages")
+    array = broken.post("/api/customers/validate", json=[1, 2])
+    assert array.status_code == 500 and "Traceback (most recent call last)" in array.text
+    assert "/sandbox/routes/inputs.py" in array.text
+    assert "Traceback" in broken.get("/api/products/search", params={"limit": "abc"}).text
+    assert healthy.post("/api/customers/validate", json=[1, 2]).status_code == 422
+    assert healthy.get("/api/products/search", params={"limit": "abc"}).status_code == 422
+
+
+def test_fault_razorpay_webhook_signature_skipped(make_client, kit):
+    healthy = _hook_client(make_client, kit)
+    broken = _hook_client(make_client, kit, "razorpay_webhook_signature_skipped")
+    for client in (healthy, broken):
+        order = _new_order(client)
+        forged = _razorpay(client, order["id"], 100, signature="0" * 64)
+        state = client.get(f"/api/payments/orders/{order['id']}").json()["status"]
+        if client is healthy:
+            assert forged.status_code == 400 and state == "created"
+        else:
+            assert forged.status_code == 200 and state == "paid"
+    probe = broken.get("/api/payments/orders/order_GoliveProbe0001").json()
+    assert probe["status"] == "created" and probe["amount"] == 50000  # the seeded pending order
+
+
+def test_fault_razorpay_webhook_signs_reparsed_json(make_client, kit):
+    healthy = _hook_client(make_client, kit)
+    broken = _hook_client(make_client, kit, "razorpay_webhook_signs_reparsed_json")
+    assert _razorpay(healthy, _new_order(healthy)["id"], 100).status_code == 200
+    # json.dumps' default separators (", ", ": ") are not what the broken receiver re-serializes
+    assert _razorpay(broken, _new_order(broken)["id"], 100).status_code == 400
+
+
+def test_fault_razorpay_webhook_not_idempotent(make_client, kit):
+    healthy = _hook_client(make_client, kit)
+    broken = _hook_client(make_client, kit, "razorpay_webhook_not_idempotent")
+    for client, paid in ((healthy, 100), (broken, 200)):
+        order = _new_order(client)
+        statuses = [_razorpay(client, order["id"], 100, event_id="evt_same").json()["status"] for _ in range(2)]
+        assert client.get(f"/api/payments/orders/{order['id']}").json()["amount_paid"] == paid
+        assert statuses == (["processed", "duplicate_event"] if client is healthy else ["processed", "processed"])
+
+
+def _meta(client, body=b'{"object":"whatsapp_business_account"}', signature=None):
+    secret = HOOK_ENV["SANDBOX_WHATSAPP_APP_SECRET"].encode()
+    signature = signature or "sha256=" + _hmac.new(secret, body, _hashlib.sha256).hexdigest()
+    return client.post("/webhooks/whatsapp", content=body, headers={"X-Hub-Signature-256": signature})
+
+
+def test_fault_meta_signature_not_checked(make_client):
+    healthy = make_client(env=HOOK_ENV)
+    broken = make_client("meta_signature_not_checked", env=HOOK_ENV)
+    assert _meta(healthy).status_code == 200
+    assert _meta(healthy, signature="sha256=" + "0" * 64).status_code == 401
+    assert _meta(broken, signature="sha256=" + "0" * 64).status_code == 200
+
+
+def _twilio_signature(url, params):
+    data = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+    digest = _hmac.new(HOOK_ENV["SANDBOX_TWILIO_AUTH_TOKEN"].encode(), data.encode(), _hashlib.sha1).digest()
+    return _base64.b64encode(digest).decode()
+
+
+def test_fault_twilio_signature_not_checked(make_client, kit):
+    healthy = make_client(env=HOOK_ENV)
+    broken = make_client("twilio_signature_not_checked", env=HOOK_ENV)
+    params = {"MessageSid": "SM1", "MessageStatus": "delivered"}
+    url = f"{kit.api_base}/webhooks/twilio/status"
+    good = {"X-Twilio-Signature": _twilio_signature(url, params)}
+    assert healthy.post("/webhooks/twilio/status", data=params, headers=good).status_code == 200
+    assert healthy.post("/webhooks/twilio/status", data=params, headers={"X-Twilio-Signature": "AAAA"}).status_code == 403
+    assert broken.post("/webhooks/twilio/status", data=params, headers={"X-Twilio-Signature": "AAAA"}).status_code == 200
+
+
+def _sendgrid(client, timestamp, body=b'[{"event":"delivered"}]'):
+    signature = _SENDGRID_KEY.sign(str(timestamp).encode() + body, _ec.ECDSA(_hashes.SHA256()))
+    return client.post("/webhooks/sendgrid/events", content=body, headers={
+        "X-Twilio-Email-Event-Webhook-Signature": _base64.b64encode(signature).decode(),
+        "X-Twilio-Email-Event-Webhook-Timestamp": str(timestamp)})
+
+
+def test_fault_webhook_accepts_stale_signature(make_client):
+    healthy = make_client(env=HOOK_ENV)
+    broken = make_client("webhook_accepts_stale_signature", env=HOOK_ENV)
+    now, hour_ago = int(time.time()), int(time.time()) - 3600
+    assert _sendgrid(healthy, now).status_code == 200
+    assert _sendgrid(healthy, hour_ago).status_code == 403
+    assert _sendgrid(broken, hour_ago).status_code == 200
+
+
+def test_fault_whatsapp_verify_token_ignored(make_client):
+    healthy = make_client(env=HOOK_ENV)
+    broken = make_client("whatsapp_verify_token_ignored", env=HOOK_ENV)
+    query = {"hub.mode": "subscribe", "hub.challenge": "4242"}
+    right = {**query, "hub.verify_token": HOOK_ENV["SANDBOX_WHATSAPP_VERIFY_TOKEN"]}
+    assert healthy.get("/webhooks/whatsapp", params=right).text == "4242"
+    assert healthy.get("/webhooks/whatsapp", params={**query, "hub.verify_token": "nope"}).status_code == 403
+    assert broken.get("/webhooks/whatsapp", params={**query, "hub.verify_token": "nope"}).text == "4242"
+
+
+def _link(secret, claims):
+    def b64(data):
+        return _base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    payload = b64(_json.dumps(claims).encode())
+    return payload + "." + b64(_hmac.new(secret.encode(), payload.encode(), _hashlib.sha256).digest())
+
+
+def test_fault_tracker_link_signature_not_checked(make_client, kit):
+    healthy = _hook_client(make_client, kit)
+    broken = _hook_client(make_client, kit, "tracker_link_signature_not_checked")
+    admin = "Bearer " + kit.login(healthy, "admin")["access_token"]
+    issued = healthy.get("/internal/tracker-link", params={"subject": "p1"}, headers={"Authorization": admin}).json()
+    assert healthy.get(issued["url"]).status_code == 200
+    forged = _link("not-the-secret", {"sub": "p2", "exp": int(time.time()) + 60})
+    unsigned = forged.split(".")[0]
+    for token in (forged, unsigned):
+        assert healthy.get(f"/t/{token}").status_code == 403
+        assert broken.get(f"/t/{token}").status_code == 200
+
+
+def test_fault_tracker_link_never_expires(make_client):
+    healthy = make_client(env=HOOK_ENV)
+    broken = make_client("tracker_link_never_expires", env=HOOK_ENV)
+    secret = HOOK_ENV["SANDBOX_TRACKER_SHARE_SECRET"]
+    expired = _link(secret, {"sub": "p1", "exp": int(time.time()) - 60})
+    assert healthy.get(f"/t/{_link(secret, {'sub': 'p1', 'exp': int(time.time()) + 60})}").status_code == 200
+    assert healthy.get(f"/t/{expired}").status_code == 403
+    assert broken.get(f"/t/{expired}").status_code == 200
+    assert broken.get(f"/t/{_link('wrong', {'sub': 'p1', 'exp': int(time.time()) + 60})}").status_code == 403
+
+
+# --- transport, exposure and secrets (issue 4 items 5 and 6) -------------------------------
+
+def _tls_files(tmp_path, *faults):
+    from sandbox.tls import make_certificates
+
+    return make_certificates(tmp_path / "tls", ActiveFaults(faults))
+
+
+def _verify_error(files, host="localhost"):
+    """Why a client trusting only the sandbox CA refuses the server certificate (None: it accepts)."""
+    import socket
+    import ssl
+    import threading
+
+    from sandbox.tls import server_context
+
+    server = server_context(files, ActiveFaults())
+    client = ssl.create_default_context(cafile=str(files.ca_file))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        def accept_one():
+            conn, _ = listener.accept()
+            try:
+                with server.wrap_socket(conn, server_side=True):
+                    pass
+            except (ssl.SSLError, OSError):
+                pass  # the client gave up: that is the outcome under test
+
+        worker = threading.Thread(target=accept_one, daemon=True)
+        worker.start()
+        try:
+            with socket.create_connection(listener.getsockname(), timeout=5) as raw:
+                with client.wrap_socket(raw, server_hostname=host):
+                    return None
+        except ssl.SSLCertVerificationError as error:
+            return error.verify_message
+        finally:
+            worker.join(5)
+
+
+def _tls10_handshake(context):
+    """Whether a TLS 1.0-only client completes a handshake with a server using ``context``."""
+    import socket
+    import ssl
+    import threading
+
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.check_hostname, client.verify_mode = False, ssl.CERT_NONE
+    client.minimum_version = client.maximum_version = ssl.TLSVersion.TLSv1
+    client.set_ciphers("ALL:@SECLEVEL=0")
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        def accept_one():
+            conn, _ = listener.accept()
+            try:
+                with context.wrap_socket(conn, server_side=True):
+                    pass
+            except (ssl.SSLError, OSError):
+                pass
+
+        worker = threading.Thread(target=accept_one, daemon=True)
+        worker.start()
+        try:
+            with socket.create_connection(listener.getsockname(), timeout=5) as raw:
+                with client.wrap_socket(raw) as tls:
+                    return tls.version() == "TLSv1"
+        except ssl.SSLError:
+            return False
+        finally:
+            worker.join(5)
+
+
+def test_fault_https_redirect_missing(kit):
+    from fastapi.testclient import TestClient
+
+    from sandbox.app import create_app
+    from sandbox.transport import HttpsRedirectApp
+
+    for faults, expected in (((), 308), (("https_redirect_missing",), 200)):
+        app = create_app(kit.make_settings(*faults))
+        with TestClient(app):  # runs the lifespan (database) for the wrapped app
+            redirect = TestClient(HttpsRedirectApp(app, 8443, ActiveFaults(faults)), base_url="http://localhost:8080")
+            response = redirect.get("/health/live?x=1", follow_redirects=False)
+            assert response.status_code == expected
+            if expected == 308:
+                assert response.headers["location"] == "https://localhost:8443/health/live?x=1"
+
+
+def test_fault_https_redirect_temporary(kit):
+    from fastapi.testclient import TestClient
+
+    from sandbox.app import create_app
+    from sandbox.transport import HttpsRedirectApp
+
+    app = create_app(kit.make_settings())
+    redirect = TestClient(HttpsRedirectApp(app, 8443, ActiveFaults(["https_redirect_temporary"])),
+                          base_url="http://localhost:8080")
+    response = redirect.get("/admin/login", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "https://localhost:8443/admin/login"
+
+
+def test_fault_hsts_max_age_short(kit):
+    from fastapi.testclient import TestClient
+
+    from sandbox.app import create_app
+    from sandbox.transport import HttpsListenerApp
+
+    for faults, expected in (((), "max-age=31536000; includeSubDomains"), (("hsts_max_age_short",), "max-age=86400")):
+        app = create_app(kit.make_settings(*faults))
+        with TestClient(app):
+            https = TestClient(HttpsListenerApp(app, ActiveFaults(faults)), base_url="https://localhost:8443")
+            assert https.get("/health/live").headers["strict-transport-security"] == expected
+
+
+def test_fault_tls_legacy_protocols(tmp_path):
+    from sandbox.tls import server_context
+
+    files = _tls_files(tmp_path)
+    assert _tls10_handshake(server_context(files, ActiveFaults(["tls_legacy_protocols"])))
+    assert not _tls10_handshake(server_context(files, ActiveFaults()))
+
+
+def test_fault_tls_hostname_mismatch(tmp_path):
+    assert _verify_error(_tls_files(tmp_path)) is None  # healthy: trusted for localhost
+    assert "mismatch" in _verify_error(_tls_files(tmp_path, "tls_hostname_mismatch")).lower()
+
+
+def test_fault_tls_self_signed_untrusted(tmp_path):
+    assert "self-signed" in _verify_error(_tls_files(tmp_path, "tls_self_signed_untrusted")).lower()
+
+
+def test_fault_tls_certificate_expiring(tmp_path):
+    import datetime as dt
+
+    from cryptography import x509
+
+    def days_left(files):
+        cert = x509.load_pem_x509_certificate(files.cert_file.read_bytes())
+        return (cert.not_valid_after_utc - dt.datetime.now(dt.timezone.utc)).days
+
+    assert days_left(_tls_files(tmp_path / "healthy")) >= 89
+    assert days_left(_tls_files(tmp_path / "faulty", "tls_certificate_expiring")) < 11
+
+
+def test_fault_cookie_flags_missing(make_client):
+    healthy = make_client().get("/admin/login").headers["set-cookie"]
+    assert "Secure" in healthy and "HttpOnly" in healthy and "SameSite=strict" in healthy
+    faulty = make_client("cookie_flags_missing").get("/admin/login").headers["set-cookie"]
+    assert faulty.startswith("admin_session=")
+    assert "Secure" not in faulty and "HttpOnly" not in faulty and "SameSite" not in faulty
+
+
+def _burst(client, count=6):
+    return [client.get("/api/rate-probe") for _ in range(count)]
+
+
+def test_fault_rate_limit_missing(make_client):
+    healthy = _burst(make_client(env={"SANDBOX_RATE_PROBE_LIMIT": "5/minute"}))
+    assert [r.status_code for r in healthy] == [200] * 5 + [429]
+    assert healthy[-1].headers["retry-after"].isdigit() and healthy[-1].headers["ratelimit-limit"] == "5"
+    faulty = _burst(make_client("rate_limit_missing", env={"SANDBOX_RATE_PROBE_LIMIT": "5/minute"}))
+    assert [r.status_code for r in faulty] == [200] * 6
+
+
+def test_fault_rate_limit_no_retry_after(make_client):
+    faulty = _burst(make_client("rate_limit_no_retry_after", env={"SANDBOX_RATE_PROBE_LIMIT": "5/minute"}))
+    assert faulty[-1].status_code == 429 and "retry-after" not in faulty[-1].headers
+
+
+def test_fault_rate_limit_never_recovers(make_client):
+    def recovers(client):
+        refused = _burst(client)[-1]
+        assert refused.status_code == 429
+        deadline = time.monotonic() + int(refused.headers["retry-after"]) + 2
+        while time.monotonic() < deadline:
+            if client.get("/api/rate-probe").status_code == 200:
+                return True
+            time.sleep(0.1)  # poll interval, bounded by the deadline
+        return False
+
+    assert recovers(make_client(env={"SANDBOX_RATE_PROBE_LIMIT": "5/second"}))
+    assert not recovers(make_client("rate_limit_never_recovers", env={"SANDBOX_RATE_PROBE_LIMIT": "5/second"}))
+
+
+def test_fault_dotenv_served(make_client):
+    assert make_client().get("/.env").status_code == 404
+    served = make_client("dotenv_served").get("/.env")
+    assert served.status_code == 200 and "RAZORPAY_KEY_SECRET=" in served.text
+
+
+def test_fault_git_directory_served(make_client):
+    assert make_client().get("/.git/config").status_code == 404
+    faulty = make_client("git_directory_served")
+    assert "[core]" in faulty.get("/.git/config").text
+    assert faulty.get("/.git/HEAD").text.startswith("ref: refs/heads/")
+
+
+def test_fault_source_maps_served(make_client):
+    healthy = make_client()
+    assert healthy.get("/admin/static/admin.js.map").status_code == 404
+    assert "sourcemap" not in healthy.get("/admin/static/admin.js").headers
+    faulty = make_client("source_maps_served")
+    script = faulty.get("/admin/static/admin.js")
+    assert script.headers["sourcemap"] == "/admin/static/admin.js.map"
+    assert script.text.rstrip().endswith("//# sourceMappingURL=admin.js.map")
+    assert faulty.get("/admin/static/admin.js.map").json()["sources"]
+
+
+def test_fault_secret_in_js_bundle(make_client):
+    healthy = make_client().get("/admin/static/admin.js").text
+    assert "AKIA" not in healthy and "razorpayKeySecret" not in healthy
+    faulty = make_client("secret_in_js_bundle").get("/admin/static/admin.js").text
+    assert re.search(r"AKIA[0-9A-Z]{16}", faulty) and "razorpayKeySecret" in faulty
+    assert faulty.endswith(healthy)  # the page still works: the rest of the bundle is unchanged
+
+
+def test_fault_debug_console_exposed(make_client):
+    assert make_client().get("/console").status_code == 404
+    faulty = make_client("debug_console_exposed")
+    for path in ("/console", "/debug"):
+        assert "Interactive Console" in faulty.get(path).text
+
+
+def test_fault_api_docs_public(make_client):
+    healthy = make_client()
+    assert healthy.get("/docs").status_code == 404 and healthy.get("/openapi.json").status_code == 404
+    faulty = make_client("api_docs_public")
+    assert "swagger-ui" in faulty.get("/docs").text
+    assert "/api/auth/login" in faulty.get("/openapi.json").json()["paths"]
+
+
+def test_fault_directory_listing(make_client):
+    assert make_client().get("/admin/static/").status_code == 404
+    listing = make_client("directory_listing").get("/admin/static/")
+    assert "Index of /admin/static/" in listing.text and "admin.js" in listing.text
+
+
+def test_fault_secret_committed_to_repo(tmp_path):
+    import subprocess
+
+    from sandbox.repo import make_repository
+
+    def history(repo):
+        return subprocess.run(["git", "-C", str(repo), "log", "--all", "-p"], capture_output=True, text=True,
+                              check=True).stdout
+
+    clean = make_repository(tmp_path / "clean", ActiveFaults())
+    assert "AKIA" not in history(clean)
+    leaked = make_repository(tmp_path / "leaked", ActiveFaults(["secret_committed_to_repo"]))
+    assert not (leaked / ".env").exists()  # gone from the working tree ...
+    assert re.search(r"\+AWS_ACCESS_KEY_ID=AKIA[0-9A-Z]{16}", history(leaked))  # ... but not from history
+
+
+def test_fault_razorpay_test_key_in_production(make_client):
+    assert make_client().get("/health/config").json()["providers"]["razorpay"]["mode"] == "live"
+    razorpay = make_client("razorpay_test_key_in_production").get("/health/config").json()["providers"]["razorpay"]
+    assert razorpay == {"mode": "test", "key_id_prefix": "rzp_test_"}
+
+
+def test_fault_mock_payment_provider(make_client):
+    assert make_client().get("/health/config").json()["providers"]["payments"] == "real"
+    assert make_client("mock_payment_provider").get("/health/config").json()["providers"]["payments"] == "mock"
+
+
+def test_fault_insecure_tracker_allowed(make_client):
+    assert make_client().get("/health/config").json()["flags"]["ALLOW_INSECURE_TRACKER"] is False
+    assert make_client("insecure_tracker_allowed").get("/health/config").json()["flags"]["ALLOW_INSECURE_TRACKER"] is True
+
+
+def test_fault_webhook_signature_skip_flag(make_client):
+    assert make_client().get("/health/config").json()["flags"]["SKIP_WEBHOOK_SIGNATURE"] is None
+    assert make_client("webhook_signature_skip_flag").get("/health/config").json()["flags"]["SKIP_WEBHOOK_SIGNATURE"] is True
+
+
+def _preflight(client, origin, method, headers):
+    return client.options("/api/products", headers={
+        "Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers})
+
+
+def test_fault_cors_preflight_grants_anything(make_client):
+    healthy = _preflight(make_client(), "https://admin.sandbox.test", "PROPFIND", "X-Debug-Impersonate")
+    assert "PROPFIND" not in healthy.headers["access-control-allow-methods"]
+    assert "X-Debug-Impersonate" not in healthy.headers["access-control-allow-headers"]
+    faulty = _preflight(make_client("cors_preflight_grants_anything"), "https://admin.sandbox.test", "PROPFIND",
+                        "X-Debug-Impersonate")
+    assert faulty.headers["access-control-allow-methods"] == "PROPFIND"
+    assert faulty.headers["access-control-allow-headers"] == "X-Debug-Impersonate"
+
+
+def test_fault_cors_wildcard_with_credentials(make_client):
+    assert "access-control-allow-origin" not in _preflight(make_client(), "https://evil.example", "GET", "").headers
+    faulty = _preflight(make_client("cors_wildcard_with_credentials"), "https://evil.example", "GET", "").headers
+    assert faulty["access-control-allow-origin"] == "*" and faulty["access-control-allow-credentials"] == "true"
+
+
+def test_fault_default_admin_password(make_client):
+    attempt = {"username": "administrator", "password": "admin"}
+    assert make_client().post("/api/auth/login", json=attempt).status_code == 401
+    faulty = make_client("default_admin_password").post("/api/auth/login", json=attempt)
+    assert faulty.status_code == 200 and faulty.json()["access_token"]

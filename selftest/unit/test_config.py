@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from golive.config import ConfigurationError, UsageError, load_settings
+from golive.plugin import PLACEHOLDER_SANDBOX
 
 SHOP_PROFILE = """
     name: shop
@@ -251,7 +252,8 @@ def test_sandbox_start_and_flavor_are_read_from_the_env(project):
 
 def test_the_committed_local_env_and_sandbox_profile_load(request):
     root = request.config.rootpath
-    settings = load_settings("local", root, environ={}, extra={"SANDBOX_URL": "http://127.0.0.1:8799", "SANDBOX_ADMIN_URL": "http://localhost:8799"})
+    settings = load_settings("local", root, environ={}, extra={**PLACEHOLDER_SANDBOX, "SANDBOX_URL": "http://127.0.0.1:8799",
+                                                               "SANDBOX_ADMIN_URL": "http://localhost:8799"})
 
     assert settings.kind == "local"
     assert settings.sandbox is True

@@ -195,3 +195,8 @@ def test_sweep_rewrites_files_with_secrets_and_leaves_clean_ones_untouched(tmp_p
     assert os.stat(clean).st_mtime_ns == clean_before
     assert binary.read_bytes() == binary_before
     assert redactor.sweep(tmp_path) == 0
+
+
+def test_signed_share_links_are_masked_like_tokens():
+    link = "https://tracker.test/t/eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz"
+    assert Redactor().text(link) == f"https://tracker.test/t/{MASK}"

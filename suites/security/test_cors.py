@@ -1,7 +1,15 @@
 """CORS allow-list: allowed origins echoed with Vary: Origin; every other origin refused."""
 
 from golive import check, expect
-from golive.probes.cors import EVIL_ORIGIN, evaluate_allowed_origin, evaluate_refused_origin, lookalike_origins
+from golive.probes.cors import (
+    EVIL_ORIGIN,
+    evaluate_allowed_origin,
+    evaluate_credentials_with_wildcard,
+    evaluate_preflight_granted,
+    evaluate_preflight_refused,
+    evaluate_refused_origin,
+    lookalike_origins,
+)
 
 ITEMS = ["realserv:SEC-NET-05", "arogya:S0-TASK-03"]
 
@@ -52,3 +60,36 @@ def test_lookalike_origins_refused(profile, cors_policy, http):
             for response in ask(http, url, origin, cors_policy):
                 expect.no_findings(evaluate_refused_origin(origin, response.headers, kind=trick),
                                    f"{trick} look-alike of {allowed} accepted", where=expect.where(response))
+
+
+def preflight(http, url, origin, method, request_headers):
+    headers = {"Origin": origin, "Access-Control-Request-Method": method}
+    if request_headers:
+        headers["Access-Control-Request-Headers"] = ", ".join(request_headers)
+    return http.options(url, headers=headers)
+
+
+@check("SEC-CORS-005", "Preflights grant the API's methods and headers to allowed origins, and nothing else",
+       items=ITEMS, gates=["S0"])
+def test_preflight_matrix(profile, cors_policy, http):
+    url = profile.service(cors_policy.service).url(cors_policy.path)
+    for origin in cors_policy.allowed_origins:
+        for method in cors_policy.methods:
+            response = preflight(http, url, origin, method, cors_policy.request_headers)
+            expect.no_findings(evaluate_preflight_granted(origin, method, cors_policy.request_headers, response.headers,
+                                                          credentials=cors_policy.credentials),
+                               f"preflight for {method} from {origin} not granted", where=expect.where(response))
+        for method in cors_policy.refused_methods:
+            response = preflight(http, url, origin, method, cors_policy.refused_headers)
+            expect.no_findings(evaluate_preflight_refused(method, cors_policy.refused_headers, response.headers),
+                               f"preflight from {origin} grants what the API does not use", where=expect.where(response))
+
+
+@check("SEC-CORS-006", "Credentials are never allowed together with a wildcard origin", critical=True,
+       items=ITEMS, gates=["S0"])
+def test_no_credentials_with_wildcard(profile, cors_policy, http):
+    url = profile.service(cors_policy.service).url(cors_policy.path)
+    for origin in [*cors_policy.allowed_origins, EVIL_ORIGIN, "null"]:
+        for response in ask(http, url, origin, cors_policy):
+            expect.no_findings(evaluate_credentials_with_wildcard(response.headers),
+                               f"wildcard origin with credentials for {origin}", where=expect.where(response))

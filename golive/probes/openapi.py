@@ -1,0 +1,116 @@
+"""An endpoint inventory from an OpenAPI 3 document: operations, parameters, body fields, security.
+
+Sweeping checks take their endpoints from here when the profile names the target's API
+description. Only what a probe needs is kept; ``$ref``s to components are resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool = False
+    type: str = "string"
+    example: object = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...] = ()
+    body_fields: tuple[str, ...] = ()
+    body_required: tuple[str, ...] = ()
+    # security requirement names; () = public, None = inherits nothing said
+    security: tuple[str, ...] = ()
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def params_in(self, location: str) -> list[Parameter]:
+        return [p for p in self.parameters if p.location == location]
+
+
+def _resolve(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    """Follow local ``$ref``s (``#/components/...``); cycles stop after a few hops."""
+    while isinstance(node, dict) and "$ref" in node and depth < 16:
+        reference = node["$ref"]
+        if not isinstance(reference, str) or not reference.startswith("#/"):
+            return {}
+        target: Any = document
+        for part in reference[2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        node, depth = target, depth + 1
+    return node
+
+
+def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
+    spec = _resolve(document, raw)
+    if not isinstance(spec, dict) or "name" not in spec or "in" not in spec:
+        return None
+    schema = _resolve(document, spec.get("schema", {}))
+    kind = schema.get("type", "string") if isinstance(schema, dict) else "string"
+    example = spec.get("example", schema.get("example") if isinstance(schema, dict) else None)
+    return Parameter(str(spec["name"]), str(spec["in"]), bool(spec.get("required", spec["in"] == "path")),
+                     str(kind), example)
+
+
+def _body(document: dict[str, Any], raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    body = _resolve(document, raw)
+    if not isinstance(body, dict):
+        return (), ()
+    content = body.get("content", {})
+    media = content.get("application/json") or next(iter(content.values()), {}) if isinstance(content, dict) else {}
+    schema = _resolve(document, media.get("schema", {}) if isinstance(media, dict) else {})
+    if not isinstance(schema, dict):
+        return (), ()
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    return (tuple(properties) if isinstance(properties, dict) else (),
+            tuple(r for r in required if isinstance(r, str)) if isinstance(required, list) else ())
+
+
+def _security(requirements: Any) -> tuple[str, ...]:
+    if not isinstance(requirements, list):
+        return ()
+    return tuple(sorted({name for requirement in requirements if isinstance(requirement, dict) for name in requirement}))
+
+
+def inventory(document: dict[str, Any]) -> list[Operation]:
+    """Every operation of an OpenAPI 3 document, in path order. Raises ValueError for other documents."""
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise ValueError(f"not an OpenAPI 3 document (openapi: {version!r})")
+    default_security = _security(document.get("security"))
+    operations = []
+    for path, item in sorted((document.get("paths") or {}).items()):
+        item = _resolve(document, item)
+        if not isinstance(item, dict):
+            continue
+        shared = [p for p in (_parameter(document, raw) for raw in item.get("parameters", [])) if p]
+        for method in METHODS:
+            spec = item.get(method)
+            if not isinstance(spec, dict):
+                continue
+            own = [p for p in (_parameter(document, raw) for raw in spec.get("parameters", [])) if p]
+            merged = {(p.name, p.location): p for p in shared + own}  # operation-level wins
+            fields, required = _body(document, spec.get("requestBody"))
+            security = _security(spec["security"]) if "security" in spec else default_security
+            operations.append(Operation(method.upper(), path, tuple(merged.values()), fields, required,
+                                        security, tuple(t for t in spec.get("tags", []) if isinstance(t, str))))
+    return operations
+
+
+def injectable(operations: list[Operation], *, methods: tuple[str, ...] = ("GET",)) -> list[Operation]:
+    """Operations a read-only sweep may probe: the given methods, with a string query or path parameter."""
+    return [op for op in operations if op.method in methods
+            and any(p.location in ("query", "path") and p.type == "string" for p in op.parameters)]

@@ -1,0 +1,106 @@
+"""Profile sections for transport (HTTPS, TLS, cookies), rate limits, exposure and secrets.
+
+Part of the profile (``golive/profile.py`` embeds them). A section set to ``false`` says the
+target has no such feature; a missing one leaves its checks unverified.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+JsonScalar = str | int | float | bool | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Transport(Strict):
+    """The public HTTPS origin, and the plain-HTTP origin that must send browsers there."""
+
+    https_url: HttpUrl
+    # false: no plain-HTTP listener at all (port 80 closed), nothing to redirect
+    http_url: HttpUrl | Literal[False] | None = None
+    # paths whose redirect and HTTPS headers are checked
+    paths: list[str] = Field(default_factory=lambda: ["/"], min_length=1)
+    # PEM bundle of the CAs to trust (a private CA, the sandbox's local CA); none: the public CAs
+    ca_file: str | None = None
+    # connect to this address instead of resolving the host (the host name still goes in SNI)
+    ip_address: str | None = None
+    min_days_to_expiry: int = Field(default=21, ge=1)
+    hsts_min_age: int = Field(default=31_536_000, ge=0)
+    scan_timeout_s: float = Field(default=90.0, gt=0, le=600)
+
+
+class Cookies(Strict):
+    """Pages and endpoints whose Set-Cookie headers must carry Secure, HttpOnly and SameSite."""
+
+    urls: list[HttpUrl] = Field(min_length=1)
+    # cookie names meant to be read by scripts (a double-submit CSRF token): HttpOnly not required
+    script_readable: list[str] = Field(default_factory=list)
+
+
+class RateLimitRule(Strict):
+    service: str
+    path: str
+    method: Literal["GET", "HEAD"] = "GET"
+    limit: int = Field(ge=1, le=60)
+    window_s: float = Field(gt=0, le=60)
+    # the target promises RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset headers
+    ratelimit_headers: bool = False
+    # seconds allowed beyond Retry-After before the client must be served again
+    recovery_slack_s: float = Field(default=2.0, ge=0, le=30)
+
+
+class Exposure(Strict):
+    service: str
+    # more paths that must not be served (in addition to golive's list of well-known leaks)
+    paths_extra: list[str] = Field(default_factory=list)
+    # pages (their <script src> are fetched) or script URLs to scan for secrets and source maps
+    bundles: list[HttpUrl] = Field(default_factory=list)
+    # public API docs are deliberate (a public API): none means allowed outside production only
+    api_docs_allowed: bool | None = None
+    # static folders that must not list their contents
+    static_dirs: list[str] = Field(default_factory=list)
+    # username/password pairs tried on the profile's login: each must be refused. Keep real
+    # account names out if failed logins lock accounts (each pair is one failed attempt).
+    default_credentials: list[tuple[str, str]] | Literal[False] = Field(default_factory=lambda: [
+        ("admin", "admin"), ("admin", "password"), ("administrator", "admin"), ("administrator", "password"),
+        ("root", "root"), ("root", "toor"),
+    ], max_length=12)
+
+
+class SecretsScan(Strict):
+    repo: str  # a local checkout
+    # a detect-secrets baseline (relative to the repo) listing reviewed, accepted findings
+    baseline: str | None = None
+    max_commits: int = Field(default=500, ge=1)
+
+
+class RuntimeConfig(Strict):
+    """An endpoint reporting provider modes and hardening flags (values, never secrets)."""
+
+    service: str
+    path: str
+    # dotted path -> expected value: live payment keys (checked in production-kind envs, or always
+    # when expect_live_keys is true)
+    live_keys: dict[str, JsonScalar] = Field(default_factory=dict)
+    expect_live_keys: bool | None = None
+    # dotted path -> expected value: real providers, no mock or fallback
+    real_providers: dict[str, JsonScalar] = Field(default_factory=dict)
+    # dotted path -> expected value; null means "unset or false"
+    hardening: dict[str, JsonScalar] = Field(default_factory=dict)
+
+
+def transport_service_references(rate_limits: list[RateLimitRule] | Literal[False] | None,
+                                 exposure: Exposure | Literal[False] | None,
+                                 runtime_config: RuntimeConfig | Literal[False] | None) -> list[tuple[str, str]]:
+    """(where, service name) of every service these sections name, for the profile's validation."""
+    found = [(f"rate_limits[{rule.path}].service", rule.service) for rule in rate_limits or []]
+    if exposure:
+        found.append(("exposure.service", exposure.service))
+    if runtime_config:
+        found.append(("runtime_config.service", runtime_config.service))
+    return found

@@ -1,0 +1,55 @@
+"""golive.probes.login: enumeration, attempt limits and refresh rotation from fixed answers."""
+
+from __future__ import annotations
+
+from golive.probes.findings import names
+from golive.probes.login import LoginAnswer, evaluate_attempt_limit, evaluate_enumeration, evaluate_rotation
+
+GENERIC = '{"detail":"Invalid username or password"}'
+
+
+def answers(status: int, body: str, *elapsed_ms: float) -> list[LoginAnswer]:
+    return [LoginAnswer(status, body, ms) for ms in elapsed_ms]
+
+
+def test_identical_failures_are_fine():
+    assert evaluate_enumeration(answers(401, GENERIC, 41, 45, 39), answers(401, GENERIC, 44, 40, 43)) == []
+
+
+def test_jitter_on_fast_answers_is_not_a_finding():
+    # 2 ms vs 9 ms is a large ratio but below the absolute floor
+    assert evaluate_enumeration(answers(401, GENERIC, 2, 2, 3), answers(401, GENERIC, 9, 8, 9)) == []
+
+
+def test_different_status_body_and_timing_are_each_named():
+    unknown = answers(404, '{"detail":"No such user"}', 1, 2, 1)
+    wrong = answers(401, GENERIC, 60, 58, 61)
+    assert names(evaluate_enumeration(unknown, wrong)) == [
+        "login-failure-status-differs", "login-failure-message-differs", "login-failure-timing-differs",
+    ]
+
+
+def test_timing_alone_is_caught():
+    assert names(evaluate_enumeration(answers(401, GENERIC, 3, 4, 3), answers(401, GENERIC, 90, 95, 88))) == [
+        "login-failure-timing-differs"]
+
+
+def test_attempt_limit_at_the_burst_with_retry_after():
+    assert evaluate_attempt_limit([401, 401, 401, 429], "42", 3, "login") == []
+
+
+def test_attempt_limit_missing_too_high_or_without_retry_after():
+    assert names(evaluate_attempt_limit([401] * 4, None, 3, "login")) == ["login-not-rate-limited"]
+    assert names(evaluate_attempt_limit([401] * 5 + [429], "5", 3, "otp")) == ["otp-limit-too-high"]
+    assert names(evaluate_attempt_limit([401, 429], None, 3, "login")) == ["login-429-without-retry-after"]
+    assert names(evaluate_attempt_limit([429], "Wed, 21 Oct 2015", 3, "login")) == ["login-429-without-retry-after"]
+
+
+def test_rotation_healthy():
+    assert evaluate_rotation("r1", "r2", 401, 401) == []
+
+
+def test_rotation_defects_are_named():
+    assert names(evaluate_rotation("r1", "r1", 200, None)) == ["refresh-token-not-rotated", "used-refresh-token-accepted"]
+    assert names(evaluate_rotation("r1", None, 401, None)) == ["refresh-token-not-returned"]
+    assert names(evaluate_rotation("r1", "r2", 401, 200)) == ["refresh-reuse-not-revoking"]

@@ -1,0 +1,130 @@
+"""Exposure: the live site serves no config or VCS files, backups, source maps, secrets in bundles,
+debug consoles, public API docs (in production) or directory listings."""
+
+from golive import check, expect, not_applicable, required, unverified
+from golive.probes.exposure import (
+    API_DOC_PATHS,
+    DEBUG_PATHS,
+    SENSITIVE_FILES,
+    evaluate_api_doc,
+    evaluate_debug_console,
+    evaluate_directory_listing,
+    evaluate_sensitive_file,
+    evaluate_source_map,
+    script_urls,
+    source_map_candidates,
+)
+from golive.probes.secrets import evaluate_secrets, scan_texts
+
+ITEMS = ["realserv:TEST-SEC-05", "realserv:SEC-SECRETS-08", "realserv:CFG-ENV-04"]
+
+
+def scripts_of(http, bundles):
+    """(script URL, response) of every bundle: pages are read for their <script src>."""
+    found = {}
+    for bundle in bundles:
+        response = http.get(str(bundle))
+        expect.status(response, 200, f"bundle page {bundle} does not answer", fix="fix exposure.bundles in the profile")
+        if "html" in response.headers.get("content-type", ""):
+            for url in script_urls(str(bundle), response.text):
+                found.setdefault(url, None)
+        else:
+            found[str(bundle)] = response
+    for url in [u for u, r in found.items() if r is None]:
+        found[url] = http.get(url)
+    return found
+
+
+@check("SEC-EXPOSE-001", "No configuration, VCS or backup files are served (.env, .git, dumps)", items=ITEMS)
+def test_sensitive_files_not_served(profile, exposure_policy, http):
+    service = profile.service(exposure_policy.service)
+    findings, where = [], []
+    for path, signature in {**SENSITIVE_FILES, **{p: None for p in exposure_policy.paths_extra}}.items():
+        response = http.get(service.url(path))
+        found = evaluate_sensitive_file(path, response.status_code, response.headers.get("content-type", ""),
+                                        response.text, *([signature] if signature else []))
+        findings += found
+        where += [expect.where(response)] if found else []
+    expect.no_findings(findings, "sensitive files served", where="; ".join(where))
+
+
+@check("SEC-EXPOSE-002", "No source maps of the front-end bundles are served", items=ITEMS)
+def test_no_source_maps(exposure_policy, http):
+    scripts = scripts_of(http, exposure_policy.bundles or [])
+    expect.true(bool(scripts), "no script to inspect", expected="at least one script in exposure.bundles",
+                found="none", where=", ".join(map(str, exposure_policy.bundles)) or "exposure.bundles is empty",
+                fix="list the admin/web pages (or their scripts) in exposure.bundles")
+    for url, response in scripts.items():
+        for probe in source_map_candidates(url, response.headers, response.text):
+            answer = http.get(probe.map_url)
+            expect.no_findings(evaluate_source_map(probe, answer.status_code, answer.text),
+                               "source map served", where=expect.where(answer))
+
+
+@check("SEC-EXPOSE-003", "Front-end bundles embed no secrets (keys, private keys, tokens)",
+       items=["realserv:SEC-SECRETS-08", "realserv:CFG-ENV-04"])
+def test_no_secrets_in_bundles(exposure_policy, http):
+    scripts = scripts_of(http, exposure_policy.bundles or [])
+    expect.true(bool(scripts), "no script to inspect", expected="at least one script in exposure.bundles",
+                found="none", where=", ".join(map(str, exposure_policy.bundles)) or "exposure.bundles is empty",
+                fix="list the admin/web pages (or their scripts) in exposure.bundles")
+    hits = scan_texts({url: response.text for url, response in scripts.items() if response.status_code == 200})
+    expect.no_findings(evaluate_secrets(hits, where="the served JavaScript",
+                                        fix="move secrets to the server; rotate every key that was shipped to browsers"),
+                       "secrets in JavaScript bundles", where=", ".join(scripts))
+
+
+@check("SEC-EXPOSE-004", "No debug or admin consoles answer (debugger, actuator, phpinfo)", items=ITEMS)
+def test_no_debug_consoles(profile, exposure_policy, http):
+    service = profile.service(exposure_policy.service)
+    for path in DEBUG_PATHS:
+        response = http.get(service.url(path))
+        expect.no_findings(evaluate_debug_console(path, response.status_code, response.text),
+                           "debug console reachable", where=expect.where(response))
+
+
+@check("SEC-EXPOSE-005", "API docs are not public in production (/docs, /openapi.json, Swagger UI)", items=ITEMS)
+def test_api_docs_not_public(golive_settings, profile, exposure_policy, http):
+    allowed = exposure_policy.api_docs_allowed
+    if allowed is None:
+        allowed = not golive_settings.is_production  # a local or staging env may publish them
+    if allowed:
+        not_applicable("public API docs are allowed here (exposure.api_docs_allowed or a non-production env)")
+    service = profile.service(exposure_policy.service)
+    for path in API_DOC_PATHS:
+        response = http.get(service.url(path))
+        expect.no_findings(evaluate_api_doc(path, response.status_code, response.headers.get("content-type", ""),
+                                            response.text), "API docs public", where=expect.where(response))
+
+
+@check("SEC-EXPOSE-006", "Static folders do not list their contents", items=ITEMS)
+def test_no_directory_listing(profile, exposure_policy, http):
+    service = profile.service(exposure_policy.service)
+    scripts = scripts_of(http, exposure_policy.bundles or [])
+    # the profile's folders, and the folders the bundles are served from
+    folders = dict.fromkeys([service.url(p) for p in exposure_policy.static_dirs] +
+                            [url.split("?", 1)[0].rsplit("/", 1)[0] + "/" for url in scripts])
+    expect.true(bool(folders), "no static folder to inspect", expected="exposure.static_dirs or bundles",
+                found="none", where="profile exposure section", fix="list the static folders in exposure.static_dirs")
+    for url in folders:
+        response = http.get(url)
+        expect.no_findings(evaluate_directory_listing(url, response.status_code, response.text),
+                           "directory listing enabled", where=expect.where(response))
+
+
+@check("SEC-EXPOSE-007", "Admin logins refuse default credentials (admin/admin, root/root, ...)", safety="probe",
+       items=["realserv:TEST-SEC-03", "realserv:CFG-ENV-04"])
+def test_default_credentials_refused(exposure_policy, login_url, auth_config, http):
+    pairs = required(exposure_policy.default_credentials, "default credentials to try (exposure.default_credentials)")
+    spec = auth_config.login
+    for username, password in pairs:
+        response = http.post(login_url, json={spec.username_field: username, spec.password_field: password},
+                             intent="login")
+        if response.status_code == 429:
+            unverified(f"the login rate limit answered before {username!r} could be tried (429)")
+        expect.true(response.status_code < 500, "login failed with a server error", expected="HTTP 401",
+                    found=f"HTTP {response.status_code}", where=expect.where(response))
+        expect.true(not response.is_success, f"default credentials {username}/{'*' * len(password)} accepted",
+                    expected="HTTP 401 for a default username/password pair",
+                    found=f"HTTP {response.status_code}: the pair signs in", where=expect.where(response),
+                    fix=f"remove or re-password the {username!r} account; never ship default credentials")
