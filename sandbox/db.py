@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, Integer, String, create_engine, select, text
+from sqlalchemy import Engine, Integer, String, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -19,6 +19,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sandbox.logs import get_logger, log
 from sandbox.passwords import hash_password
 from sandbox.settings import OPTIONAL_USERS, ROLES, ConfigError, Settings
+
+#: Session state, not business data: logging in and rotating tokens is no "write" to the shop.
+NOT_JOURNALED = frozenset({"refresh_tokens", "mfa_challenges"})
 
 #: fault default_admin_password: (username, password) of a vendor-default admin account
 DEFAULT_ADMIN = ("administrator", "admin")
@@ -140,6 +143,9 @@ class Database:
                 self._create_schema(self._settings.schema_name)
             Base.metadata.create_all(self.engine)
             self._seed()
+            # From here on every accepted change to business data is one "write" log line: the
+            # journal that proves a production-kind run of golive changed nothing.
+            event.listen(self.sessions, "after_flush", self._journal)
         except OperationalError as exc:
             log(self._log, logging.ERROR, "database bootstrap failed", error=type(exc).__name__, database=self.kind)
             return False
@@ -152,6 +158,16 @@ class Database:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         self._schema = schema
         atexit.register(self._drop_schema)
+
+    def _journal(self, session: Session, _context: object) -> None:
+        for action, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+            for obj in objects:
+                table = getattr(obj, "__tablename__", type(obj).__name__)
+                if table in NOT_JOURNALED or (action == "update" and not session.is_modified(obj)):
+                    continue
+                key = inspect(obj).mapper.primary_key_from_instance(obj)
+                log(self._log, logging.INFO, "write", table=table, action=action,
+                    key="/".join(str(part) for part in key))
 
     def _seed(self) -> None:
         with self.sessions.begin() as session:

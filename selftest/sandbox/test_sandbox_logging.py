@@ -50,3 +50,16 @@ def test_unhandled_error_logs_class_only(make_client, kit, sandbox_logs):
     assert errors and errors[0]["error"] == "OperationalError"
     assert errors[0]["request_id"] == response.headers["x-request-id"]
     assert "SELECT" not in "\n".join(sandbox_logs.lines)
+
+
+def _writes(lines: list[str]) -> list[dict]:
+    return [entry for entry in map(json.loads, lines) if entry.get("msg") == "write"]
+
+
+def test_write_journal_records_business_changes_but_not_sessions(client, kit, sandbox_logs):
+    tokens = kit.login(client, "manager")
+    client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert _writes(sandbox_logs.lines) == [], "logging in and rotating tokens change no business data"
+    answer = client.patch("/api/me", json={"display_name": "Journal Test"}, headers=kit.bearer(tokens["access_token"]))
+    assert answer.status_code == 200
+    assert [(w["table"], w["action"]) for w in _writes(sandbox_logs.lines)] == [("user_profiles", "insert")]

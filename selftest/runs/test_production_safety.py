@@ -1,0 +1,60 @@
+"""Against a production-kind environment golive changes nothing without flags: the sandbox's write
+journal (one log line per accepted change to business data) stays empty. With --allow-writes,
+whatever the checks create they undo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dotenv import dotenv_values
+
+from golive.sandbox_process import SandboxProcess
+from selftest.golive_runs import LOCAL_ENV, ROOT, env_dir_with, golive
+
+
+@pytest.fixture
+def production_like(tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path]]:
+    """A sandbox started on its own (as a real target would be), and a production-kind env for it."""
+    values = {key: value or "" for key, value in dotenv_values(LOCAL_ENV).items()}
+    sandbox = SandboxProcess(values, tmp_path / "sandbox.log", cwd=ROOT)
+    sandbox.start()
+    try:
+        envs = env_dir_with(tmp_path, "prodlike", {
+            "GOLIVE_ENV_KIND": "production", "GOLIVE_SANDBOX": "off", **sandbox.exported_env(),
+        })
+        yield sandbox, envs
+    finally:
+        sandbox.stop()
+
+
+def writes(log: Path) -> list[dict[str, str]]:
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("msg") == "write"]
+
+
+def test_security_suite_against_production_changes_nothing(production_like, tmp_path):
+    sandbox, envs = production_like
+    run = golive(tmp_path / "reports", "-m", "security", "--env", "prodlike", f"--envs-dir={envs}", "-n", "2")
+    sandbox.stop()
+    assert run.verdict["env_kind"] == "production"
+    mutating = {check["id"] for check in run.verdict["checks"] if check["safety"] == "mutating"}
+    assert mutating, "the suite has mutating checks to hold back"
+    assert all(run.status_of(check_id) == {"unverified"} for check_id in mutating)
+    assert writes(sandbox.log_path) == []
+    assert len(run.verdict["checks"]) > 100, "the sweep really ran"
+
+
+def test_with_allow_writes_everything_created_is_undone(production_like, tmp_path):
+    sandbox, envs = production_like
+    run = golive(tmp_path / "reports", "-m", "security", "--env", "prodlike", f"--envs-dir={envs}",
+                 "--allow-writes", "-n", "2")
+    sandbox.stop()
+    assert {check["status"] for check in run.verdict["checks"] if check["safety"] == "mutating"} == {"passed"}
+    journal = writes(sandbox.log_path)
+    created = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "insert"}
+    deleted = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "delete"}
+    assert created and created == deleted
