@@ -231,16 +231,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "service" in metafunc.fixturenames:
         metafunc.parametrize("service", profile.services, ids=[s.name for s in profile.services])
     auth = profile.auth or None
+    # Without an auth section the check still runs once (parameter None): its auth_config fixture
+    # then says why, not applicable for ``auth: false``, unverified when the section is missing;
+    # an empty parameter set would only say "got empty parameter set".
+    def per_entry(name: str, values: list[Any], ids: list[str]) -> None:
+        metafunc.parametrize(name, values if auth else [None], ids=ids if auth else ["no-auth"])
+
     if "role" in metafunc.fixturenames:
         roles = sorted(auth.roles) if auth else []
-        metafunc.parametrize("role", roles, ids=roles)
+        per_entry("role", roles, roles)
     if "protected_endpoint" in metafunc.fixturenames:
         endpoints = auth.protected if auth else []
-        metafunc.parametrize("protected_endpoint", endpoints, ids=[e.label for e in endpoints])
+        per_entry("protected_endpoint", endpoints, [e.label for e in endpoints])
     if "forgery" in metafunc.fixturenames:
         # One forged-token check per forgery the profile's keys make possible.
         forgeries = available_forgeries(forgery_context(auth)) if auth else []
-        metafunc.parametrize("forgery", forgeries, ids=forgeries)
+        per_entry("forgery", forgeries, forgeries)
 
 
 def _section_of(item: pytest.Item, root: Path) -> str:

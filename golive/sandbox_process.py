@@ -75,7 +75,8 @@ class SandboxProcess:
                 [sys.executable, "-m", "sandbox", "serve", "--fd", str(listener.fileno()),
                  "--tls-fd", str(tls.fileno()), "--redirect-fd", str(redirect.fileno())],
                 pass_fds=tuple(s.fileno() for s in listeners),
-                env={**self.env, "SANDBOX_STATE_DIR": str(self.state_dir)},
+                # The sandbox stops by itself if this process dies without stopping it.
+                env={**self.env, "SANDBOX_STATE_DIR": str(self.state_dir), "SANDBOX_PARENT_PID": str(os.getpid())},
                 cwd=self.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=log,

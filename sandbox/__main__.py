@@ -24,12 +24,15 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sandbox.faults import CATALOG
 from sandbox.settings import STANDALONE_DEFAULTS, ConfigError, Settings
 
+PARENT_POLL_S = 1.0
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8780
 EXIT_CONFIG = 2
@@ -144,6 +147,7 @@ def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, l
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # that was installed before it: make that a clean exit (0), not "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    _stop_when_parent_dies(env.get("SANDBOX_PARENT_PID"))
     try:
         if followers:
             from sandbox.transport import serve_together
@@ -158,6 +162,25 @@ def serve(env: Mapping[str, str], host: str, port: int | None, fd: int | None, l
 
 class _CleanExit(Exception):
     pass
+
+
+def _stop_when_parent_dies(parent: str | None) -> None:
+    """A sandbox started for a test run must not outlive it, even when the run is killed outright."""
+    if not parent or not parent.isdigit():
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_S)
+            try:
+                os.kill(int(parent), 0)
+            except ProcessLookupError:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            except PermissionError:  # alive, owned by someone else
+                continue
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _state_dir(env: Mapping[str, str]) -> Path:

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from joserfc import jwt
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OctKey
@@ -151,11 +152,16 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_roles(*roles: str) -> Callable[[Request], Principal]:
+#: Declared (not enforced: the guard answers 401 itself) so the API description documents the
+#: bearer requirement of every guarded operation.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
+
+
+def require_roles(*roles: str) -> Callable[..., Principal]:
     """A FastAPI dependency: a valid access token (401 otherwise) of one of ``roles`` (403)."""
     allowed = set(roles or ROLES)
 
-    def guard(request: Request) -> Principal:
+    def guard(request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

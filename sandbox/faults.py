@@ -402,3 +402,11 @@ _register(
     "GET /t/<token> verifies the signature but ignores the expiry: expired links still open.",
     "SEC-WEBHOOK-006",
 )
+
+# --- API description (OpenAPI) sweeps ------------------------------------------------------------
+_register(
+    "product_lookup_unauthenticated",
+    "GET /api/products/sku/{sku} answers callers without a token, although the API description "
+    "(and the profile's protected list, which does not name it) says every /api route needs one.",
+    "SEC-AUTH-010",
+)

@@ -14,6 +14,7 @@ from sandbox import web
 from sandbox.routes import account, api, auth, health, internal, mfa, orders
 from sandbox.routes import exposure, rate_probe, runtime_config
 from sandbox.routes import inputs, webhooks
+from sandbox.routes import flavor_admin, flavor_paths
 from sandbox.settings import ConfigError, Settings
 
 
@@ -42,10 +43,39 @@ def _commerce(settings: Settings) -> list[APIRouter]:
     ]
 
 
+def _tracker(settings: Settings) -> list[APIRouter]:
+    # the tracker's readiness contract (/health/live, /health/ready, /health/db); no logins
+    return [health.build_router(settings)]
+
+
+def _node_api(settings: Settings) -> list[APIRouter]:
+    # /api/health and /api/health/db, e-mail login, the system's protected routes
+    return [health.build_router(settings), flavor_paths.node_api(settings)]
+
+
+def _arogya(settings: Settings) -> list[APIRouter]:
+    return [*_node_api(settings), flavor_admin.build_router(settings)]
+
+
+def _realserv(settings: Settings) -> list[APIRouter]:
+    # /health/live stays: golive's start-up probe and `python -m sandbox` users look for it
+    return [health.build_router(settings), flavor_paths.realserv(settings)]
+
+
 FLAVORS: dict[str, Flavor] = {
     flavor.name: flavor
     for flavor in (
         Flavor("commerce", "One service: health, JWT login, RBAC API, products, admin page.", _commerce),
+        Flavor("whatsapp_tracker", "The WhatsApp tracker: /health/live, /health/ready, /health/db; no login.",
+               _tracker),
+        Flavor("consolidated", "The Node shop: /api/health(/db), e-mail login, admin and customer routes.",
+               _node_api),
+        Flavor("arogya", "Arogya's API (super_admin, store_user) and its admin front-end (/login, /dashboard).",
+               _arogya),
+        Flavor("inventory", "Inventory: /api/health(/db), e-mail login, the admin-only adjustment API.",
+               _node_api),
+        Flavor("realserv", "RealServ: seven services under /<service>/, Firebase-like RS256 sign-in.",
+               _realserv),
     )
 }
 

@@ -32,6 +32,16 @@ REQUIRED_ENV: tuple[str, ...] = (
     "SANDBOX_CASHIER_PASSWORD",
 )
 
+#: what each non-commerce flavor needs to be ready (the commerce flavor needs REQUIRED_ENV);
+#: the tracker stands in for a service that refuses readiness without its WhatsApp credentials
+FLAVOR_REQUIRED_ENV: dict[str, tuple[str, ...]] = {
+    "whatsapp_tracker": ("SANDBOX_WHATSAPP_APP_SECRET", "SANDBOX_WHATSAPP_VERIFY_TOKEN"),
+    "consolidated": ("SANDBOX_JWT_SECRET", "SANDBOX_USERS"),
+    "arogya": ("SANDBOX_JWT_SECRET", "SANDBOX_USERS"),
+    "inventory": ("SANDBOX_JWT_SECRET", "SANDBOX_USERS"),
+    "realserv": ("SANDBOX_USERS", "SANDBOX_FIREBASE_PROJECT", "SANDBOX_FIREBASE_API_KEY"),
+}
+
 DEFAULT_ALLOWED_ORIGINS = "https://admin.sandbox.test,https://pos.sandbox.test"
 DEFAULT_FLAVOR = "commerce"
 
@@ -49,6 +59,30 @@ _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 class ConfigError(ValueError):
     """A configuration value the sandbox cannot run with (the CLI exits 2)."""
+
+
+@dataclass(frozen=True)
+class FlavorUser:
+    """An e-mail login of a non-commerce flavor; ``password`` None means the account is disabled."""
+
+    email: str
+    role: str
+    password: str | None = field(repr=False)
+
+
+def parse_users(spec: str | None, env: Mapping[str, str]) -> tuple[FlavorUser, ...]:
+    """``SANDBOX_USERS=email:role:PASSWORD_VAR,...``: the password is read from the named variable,
+    so the user list can be shown while the passwords stay in variables that get redacted."""
+    users = []
+    for entry in (spec or "").split(","):
+        if not entry.strip():
+            continue
+        parts = [part.strip() for part in entry.split(":")]
+        if len(parts) != 3 or not all(parts) or "@" not in parts[0]:
+            raise ConfigError(f"SANDBOX_USERS entry {entry.strip()!r}: expected email:role:PASSWORD_VARIABLE")
+        email, role, variable = parts
+        users.append(FlavorUser(email.lower(), role, env.get(variable, "").strip() or None))
+    return tuple(users)
 
 
 @dataclass(frozen=True)
@@ -95,6 +129,11 @@ class Settings:
     feature_env: Mapping[str, str] = field(default_factory=dict)
     #: required env vars that were not set (reported by /health/ready as checks.env = false)
     missing_env: tuple[str, ...] = ()
+    #: e-mail logins of the non-commerce flavors (SANDBOX_USERS)
+    users: tuple[FlavorUser, ...] = ()
+    #: the RealServ flavor's Firebase project id and Web API key
+    firebase_project: str = "golive-sandbox"
+    firebase_api_key: str | None = None
     #: distinguishes parallel sandboxes (Postgres schema, Redis keys)
     instance_id: str = field(default_factory=lambda: secrets.token_hex(6))
     host: str = "127.0.0.1"
@@ -117,7 +156,9 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
-        missing = tuple(name for name in REQUIRED_ENV if get(name) is None)
+        flavor = get("SANDBOX_FLAVOR") or DEFAULT_FLAVOR
+        required = FLAVOR_REQUIRED_ENV.get(flavor, REQUIRED_ENV)
+        missing = tuple(name for name in required if get(name) is None)
         try:
             faults = ActiveFaults.parse(env.get("SANDBOX_FAULTS"))
         except UnknownFaultError as exc:
@@ -136,7 +177,7 @@ class Settings:
             # what is wrong) but signs with a random, unguessable key.
             jwt_secret=get("SANDBOX_JWT_SECRET") or secrets.token_urlsafe(48),
             passwords={name: get(f"SANDBOX_{name.upper()}_PASSWORD") for name in (*ROLES, *OPTIONAL_USERS)},
-            flavor=get("SANDBOX_FLAVOR") or DEFAULT_FLAVOR,
+            flavor=flavor,
             faults=faults,
             database_url=get("SANDBOX_DATABASE_URL"),
             db_schema=schema,
@@ -151,4 +192,7 @@ class Settings:
             service_token=get("SANDBOX_SERVICE_TOKEN"),
             feature_env={name: value for name in FEATURE_ENV if (value := get(name))},
             missing_env=missing,
+            users=parse_users(get("SANDBOX_USERS"), env),
+            firebase_project=get("SANDBOX_FIREBASE_PROJECT") or "golive-sandbox",
+            firebase_api_key=get("SANDBOX_FIREBASE_API_KEY"),
         )

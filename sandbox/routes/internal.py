@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader
 from sqlalchemy import select
 
 from sandbox.db import Product
@@ -13,6 +14,8 @@ from sandbox.runtime import state_of
 from sandbox.settings import Settings
 
 SERVICE_HEADER = "x-service-token"
+#: Declared so the API description documents the credential; require_service enforces it.
+SERVICE_TOKEN = APIKeyHeader(name="X-Service-Token", auto_error=False, scheme_name="serviceToken")
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -28,7 +31,7 @@ def build_router(settings: Settings) -> APIRouter:
             raise HTTPException(status_code=401, detail="Service credential required")
 
     @router.get("/stock-sync")
-    def stock_sync(request: Request) -> dict[str, Any]:
+    def stock_sync(request: Request, _documented: str | None = Depends(SERVICE_TOKEN)) -> dict[str, Any]:
         require_service(request)
         with state_of(request).db.session() as session:
             skus = session.scalars(select(Product.sku).order_by(Product.sku)).all()

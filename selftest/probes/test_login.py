@@ -53,3 +53,10 @@ def test_rotation_defects_are_named():
     assert names(evaluate_rotation("r1", "r1", 200, None)) == ["refresh-token-not-rotated", "used-refresh-token-accepted"]
     assert names(evaluate_rotation("r1", None, 401, None)) == ["refresh-token-not-returned"]
     assert names(evaluate_rotation("r1", "r2", 401, 200)) == ["refresh-reuse-not-revoking"]
+
+
+def test_one_shared_4xx_like_firebases_400_does_not_enumerate_users():
+    firebase = '{"error": {"code": 400, "message": "INVALID_LOGIN_CREDENTIALS"}}'
+    assert evaluate_enumeration(answers(400, firebase, 50, 52), answers(400, firebase, 51, 49)) == []
+    assert "login-failure-status-differs" in names(
+        evaluate_enumeration(answers(200, "{}", 50), answers(200, "{}", 50)))

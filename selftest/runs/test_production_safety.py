@@ -6,6 +6,10 @@ whatever the checks create they undo.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +62,34 @@ def test_with_allow_writes_everything_created_is_undone(production_like, tmp_pat
     created = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "insert"}
     deleted = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "delete"}
     assert created and created == deleted
+
+
+def test_a_sandbox_never_outlives_a_killed_run(tmp_path):
+    """A run killed outright (SIGKILL: no finalizers) leaves no sandbox behind."""
+    starter = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from dotenv import dotenv_values\n"
+        "from golive.sandbox_process import SandboxProcess\n"
+        f"sandbox = SandboxProcess(dotenv_values({str(LOCAL_ENV)!r}), Path({str(tmp_path / 'sandbox.log')!r}), cwd=Path({str(ROOT)!r}))\n"
+        "sandbox.start()\n"
+        "print(sandbox.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", starter], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    sandbox_pid = int(run.stdout.readline())
+    run.kill()
+    run.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(sandbox_pid):
+        time.sleep(0.2)
+    assert not _alive(sandbox_pid), "the sandbox outlived the run that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by its adopter) counts as gone.
+    return Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"

@@ -1018,3 +1018,22 @@ def test_fault_default_admin_password(make_client):
     assert make_client().post("/api/auth/login", json=attempt).status_code == 401
     faulty = make_client("default_admin_password").post("/api/auth/login", json=attempt)
     assert faulty.status_code == 200 and faulty.json()["access_token"]
+
+
+# --- API description (OpenAPI) sweeps ---------------------------------------------------------
+
+
+def test_fault_product_lookup_unauthenticated(make_client):
+    faulty = make_client("product_lookup_unauthenticated")
+    assert faulty.get("/api/products/sku/SKU-001").status_code in (200, 404)
+    assert make_client().get("/api/products/sku/SKU-001").status_code == 401
+
+
+def test_api_description_documents_the_security_of_guarded_operations(client, kit):
+    token = kit.login(client, "admin")["access_token"]
+    document = client.get("/api/admin/openapi.json", headers=kit.bearer(token)).json()
+    assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "serviceToken"}
+    paths = document["paths"]
+    assert paths["/api/products/sku/{sku}"]["get"]["security"] == [{"bearerAuth": []}]
+    assert paths["/internal/stock-sync"]["get"]["security"] == [{"serviceToken": []}]
+    assert "security" not in paths["/health/live"]["get"]

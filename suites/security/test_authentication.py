@@ -1,6 +1,7 @@
 """Authentication: every role can log in; protected endpoints refuse anonymous callers."""
 
-from golive import check, expect
+from golive import check, expect, required
+from golive.api_description import example_path
 from golive.auth import login
 
 
@@ -20,3 +21,14 @@ def test_protected_endpoint_requires_token(profile, auth_config, protected_endpo
     response = http.request(protected_endpoint.method, url, intent="probe")
     expect.status(response, {401, 403}, f"{protected_endpoint.label} answers without a token",
                   fix="require a valid bearer token on this route (authentication middleware not applied)")
+
+
+@check("SEC-AUTH-010", "Every read the API description secures refuses anonymous callers", critical=True,
+       safety="probe", items=["realserv:SEC-AUTH-02", "realserv:TEST-SEC-03"])
+def test_documented_secured_reads_require_credentials(profile, api_operations, http):
+    secured = [op for op in api_operations if op.security and op.method == "GET"][: profile.openapi.max_operations]
+    service = profile.service(profile.openapi.service)
+    for operation in required(secured, "secured GET operations in the API description"):
+        response = http.get(service.url(example_path(operation)))
+        expect.status(response, {401, 403}, f"{operation.label} answers without credentials",
+                      fix=f"apply the authentication the API description promises ({', '.join(operation.security)})")

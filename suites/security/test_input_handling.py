@@ -4,15 +4,14 @@ Every request here is built to be refused or is answered without changing anythi
 validation, oversize bodies, injection strings in searches): probe class throughout.
 """
 
-import json
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from golive import check, expect, required, unverified
 from golive.profile_inputs import InjectionTarget
+from golive import api_description
 from golive.probes import errors, injection, inputs, openapi, uploads
 from golive.probes.findings import Finding
 
@@ -129,16 +128,9 @@ def injection_targets(input_config, profile, http, tokens):
 
 def openapi_targets(profile, http, tokens, known):
     spec = profile.openapi
-    headers = {"Authorization": f"Bearer {tokens(spec.role).access}"} if spec.role else {}
-    if spec.source.startswith("/"):
-        response = http.get(profile.service(spec.service).url(spec.source), headers=headers)
-        expect.status(response, 200, "the OpenAPI document named in the profile is not served",
-                      fix="fix openapi.source in the profile or serve the document to that role")
-        document = expect.json_body(response, "the OpenAPI document")
-    else:
-        document = json.loads(Path(spec.source).read_text())
     found = []
-    for operation in openapi.injectable(openapi.inventory(document))[: spec.max_operations]:
+    documented = api_description.operations(profile, http, lambda role: tokens(role).access)
+    for operation in openapi.injectable(documented)[: spec.max_operations]:
         if operation.label in known:
             continue
         path_params = {p.name: str(p.example or "golive1") for p in operation.params_in("path")}

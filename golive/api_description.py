@@ -1,0 +1,45 @@
+"""The target's API description (OpenAPI 3), fetched as the profile says, as an operation inventory.
+
+Sweeping checks take endpoints from here so that users need not list every route in the profile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from golive import expect
+from golive.http import HttpClient
+from golive.outcomes import CheckFailed
+from golive.probes import openapi
+from golive.profile import Profile
+
+TokenFor = Callable[[str], str]  # role -> access token
+
+
+def operations(profile: Profile, http: HttpClient, access_token: TokenFor) -> list[openapi.Operation]:
+    """Every operation of the document named by ``profile.openapi`` (a path on a service, or a file)."""
+    spec = profile.openapi
+    assert spec is not None
+    if not spec.source.startswith("/"):
+        return openapi.inventory(json.loads(Path(spec.source).read_text(encoding="utf-8")))
+    headers = {"Authorization": f"Bearer {access_token(spec.role)}"} if spec.role else {}
+    response = http.get(profile.service(spec.service).url(spec.source), headers=headers)
+    expect.status(response, 200, "the OpenAPI document named in the profile is not served",
+                  fix="fix openapi.source in the profile or serve the document to that role")
+    document = expect.json_body(response, "the OpenAPI document")
+    try:
+        return openapi.inventory(document)
+    except ValueError as error:
+        raise CheckFailed("the profile's API description is not OpenAPI 3", expected="openapi: 3.x",
+                                 found=str(error), where=expect.where(response)) from None
+
+
+def example_path(operation: openapi.Operation) -> str:
+    """The operation's path with each path parameter set to its example (or a harmless placeholder)."""
+    path = operation.path
+    for parameter in operation.params_in("path"):
+        placeholder = "1" if parameter.type in ("integer", "number") else "golive1"
+        path = path.replace("{" + parameter.name + "}", str(parameter.example or placeholder))
+    return path
