@@ -1,4 +1,8 @@
-"""Fixed-window rate limiting, counters in process memory or in Redis (SANDBOX_REDIS_URL)."""
+"""Fixed-window rate limiting, counters in process memory or in Redis (SANDBOX_REDIS_URL).
+
+A client's window opens with its first request (not at a wall-clock boundary), so N+1 requests
+within one window length are always refused once, wherever they fall on the clock.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ class Decision:
 class CounterBackend(Protocol):
     name: str
 
-    async def incr(self, key: str, ttl_seconds: int) -> int: ...
+    async def incr(self, key: str, ttl_seconds: int) -> tuple[int, float]:
+        """Count one hit; returns (hits in the current window, seconds until it closes)."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -35,7 +41,7 @@ class MemoryBackend:
         # key -> (count, expires at monotonic time)
         self._counts: dict[str, tuple[int, float]] = {}
 
-    async def incr(self, key: str, ttl_seconds: int) -> int:
+    async def incr(self, key: str, ttl_seconds: int) -> tuple[int, float]:
         # single event loop, no await between read and write: no lock needed
         now = time.monotonic()
         if len(self._counts) > 10_000:
@@ -44,7 +50,7 @@ class MemoryBackend:
         if expires <= now:
             count, expires = 0, now + ttl_seconds
         self._counts[key] = (count + 1, expires)
-        return count + 1
+        return count + 1, expires - now
 
     async def close(self) -> None:
         self._counts.clear()
@@ -60,13 +66,14 @@ class RedisBackend:
             raise ConfigError("SANDBOX_REDIS_URL is set but the 'redis' package is not installed") from exc
         self._client = redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
-    async def incr(self, key: str, ttl_seconds: int) -> int:
+    async def incr(self, key: str, ttl_seconds: int) -> tuple[int, float]:
         # SET NX EX first, so the expiry exists before the first increment (works on any Redis)
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.set(key, 0, ex=ttl_seconds, nx=True)
             pipe.incr(key)
-            _, count = await pipe.execute()
-        return int(count)
+            pipe.pttl(key)
+            _, count, pttl = await pipe.execute()
+        return int(count), max(int(pttl), 0) / 1000
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -80,16 +87,14 @@ class RateLimiter:
         self._log = get_logger("ratelimit")
 
     async def hit(self, bucket: str, client: str, rate: RateLimit) -> Decision:
-        now = time.time()
-        window_index = int(now // rate.window_seconds)
-        reset = max(1, math.ceil((window_index + 1) * rate.window_seconds - now))
-        key = f"sandbox:{self._prefix}:rl:{bucket}:{client}:{window_index}"
+        key = f"sandbox:{self._prefix}:rl:{bucket}:{client}"
         try:
-            count = await self.backend.incr(key, rate.window_seconds + 1)
+            count, seconds_left = await self.backend.incr(key, rate.window_seconds)
         except Exception as exc:  # a counter store outage must not take the API down
             log(self._log, logging.ERROR, "rate limit store unavailable; request allowed",
                 backend=self.backend.name, error=type(exc).__name__)
-            return Decision(True, rate.limit, rate.limit, reset)
+            return Decision(True, rate.limit, rate.limit, rate.window_seconds)
+        reset = max(1, math.ceil(seconds_left))
         return Decision(count <= rate.limit, rate.limit, max(0, rate.limit - count), reset)
 
     async def close(self) -> None:
