@@ -23,14 +23,15 @@ def operations(profile: Profile, http: HttpClient, access_token: TokenFor) -> li
     spec = profile.openapi
     assert spec is not None
     if not spec.source.startswith("/"):
-        return openapi.inventory(json.loads(Path(spec.source).read_text(encoding="utf-8")))
+        document = json.loads(Path(spec.source).read_text(encoding="utf-8"))
+        return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
     headers = {"Authorization": f"Bearer {access_token(spec.role)}"} if spec.role else {}
     response = http.get(profile.service(spec.service).url(spec.source), headers=headers)
     expect.status(response, 200, "the OpenAPI document named in the profile is not served",
                   fix="fix openapi.source in the profile or serve the document to that role")
     document = expect.json_body(response, "the OpenAPI document")
     try:
-        return openapi.inventory(document)
+        return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
     except ValueError as error:
         raise CheckFailed("the profile's API description is not OpenAPI 3", expected="openapi: 3.x",
                                  found=str(error), where=expect.where(response)) from None

@@ -147,6 +147,8 @@ class OpenApi(Strict):
     role: str | None = None
     # at most this many operations are swept
     max_operations: int = Field(default=20, ge=1)
+    # paths sweeps leave alone (e.g. an endpoint whose small rate limit another check measures)
+    exclude: list[str] = Field(default_factory=list)
 
 
 def input_service_references(

@@ -410,3 +410,9 @@ _register(
     "(and the profile's protected list, which does not name it) says every /api route needs one.",
     "SEC-AUTH-010",
 )
+_register(
+    "product_supplier_key_exposed",
+    "GET /api/products (documented in the API description, not in the profile's protected list) "
+    "serialises each product's supplier integration, API key included.",
+    "SEC-AUTHZ-007",
+)

@@ -58,9 +58,14 @@ def build_router(settings: Settings) -> APIRouter:
     def products(request: Request) -> list[dict[str, Any]]:
         with state_of(request).db.session() as session:
             rows = session.scalars(select(Product).order_by(Product.sku)).all()
-            return [
+            listing = [
                 {"sku": p.sku, "name": p.name, "price_paise": p.price_paise, "hsn": p.hsn, "gtin": p.gtin}
                 for p in rows
             ]
+            if faults.active("product_supplier_key_exposed"):
+                # the ORM-to-JSON shortcut that ships the supplier integration's credentials too
+                for item in listing:
+                    item["supplier"] = {"name": "Acme Wholesale", "api_key": f"sk_live_{item['sku'].lower()}0f3a9c"}
+            return listing
 
     return router

@@ -1037,3 +1037,12 @@ def test_api_description_documents_the_security_of_guarded_operations(client, ki
     assert paths["/api/products/sku/{sku}"]["get"]["security"] == [{"bearerAuth": []}]
     assert paths["/internal/stock-sync"]["get"]["security"] == [{"serviceToken": []}]
     assert "security" not in paths["/health/live"]["get"]
+
+
+def test_fault_product_supplier_key_exposed(make_client, kit):
+    faulty = make_client("product_supplier_key_exposed")
+    token = kit.login(faulty, "cashier")["access_token"]
+    assert all(item["supplier"]["api_key"].startswith("sk_live_") for item in faulty.get("/api/products", headers=kit.bearer(token)).json())
+    healthy = make_client()
+    token = kit.login(healthy, "cashier")["access_token"]
+    assert all("supplier" not in item for item in healthy.get("/api/products", headers=kit.bearer(token)).json())

@@ -153,6 +153,22 @@ def test_no_sensitive_fields_exposed(profile, auth_config, protected_endpoint, t
                        f"{protected_endpoint.label} exposes sensitive fields", where=where(response))
 
 
+@check("SEC-AUTHZ-007", "Reads the API description documents expose no password hashes, secrets or tokens",
+       critical=True, items=["realserv:TEST-SEC-04"])
+def test_documented_reads_expose_no_sensitive_fields(profile, api_operations, tokens, http):
+    spec = profile.openapi
+    names = (profile.authorization or Authorization()).sensitive_fields
+    # The description itself names fields (password, refresh_token) in its schemas: not a leak.
+    reads = [op for op in api_operations
+             if op.method == "GET" and not op.params_in("path") and op.path != spec.source][: spec.max_operations]
+    headers = bearer(tokens(spec.role).access) if spec.role else {}
+    for operation in required(reads, "GET operations without path parameters in the API description"):
+        response = http.get(profile.service(spec.service).url(operation.path), headers=headers)
+        if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
+            expect.no_findings(find_sensitive_fields(response.json(), names),
+                               f"{operation.label} exposes sensitive fields", where=where(response))
+
+
 @check("SEC-AUTHZ-006", "Service-to-service endpoints refuse callers without the service credential",
        safety="probe", items=["realserv:SEC-AUTH-05"])
 def test_service_endpoints_need_credentials(profile, auth_config, tokens, http):
