@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -11,8 +11,9 @@ import pyotp
 from golive.expect import snippet, where
 from golive.http import HttpClient
 from golive.outcomes import CheckFailed, unverified
+from golive.probes.jwks import KeySetError, PublishedKey, key_confusion_candidates, known_kids, parse_key_set
 from golive.probes.tokens import ForgeryContext
-from golive.profile import Auth, Mfa
+from golive.profile import Auth, Mfa, Profile
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,51 @@ def login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Tokens:
 def forgery_context(auth: Auth | None) -> ForgeryContext:
     """Keyless forgeries always; re-signed ones with the profile's signing key, key confusion with its public key."""
     return ForgeryContext(signing_key=auth.signing_key if auth else None, public_key=auth.public_key if auth else None)
+
+
+def jwks_location(profile: Profile, auth: Auth) -> str | None:
+    """The absolute URL of the issuer's published keys: auth.jwks_url as given, or a path on the
+    login service."""
+    if not auth.jwks_url:
+        return None
+    if auth.jwks_url.startswith(("http://", "https://")):
+        return auth.jwks_url
+    return profile.service(auth.login.service).url(auth.jwks_url)
+
+
+def fetch_published_keys(http: HttpClient, url: str) -> list[PublishedKey]:
+    """GET the published key set and parse it; unverified (with the reason) when that fails."""
+    response = http.get(url)
+    if response.status_code != 200:
+        unverified(f"the published keys at {url} answered HTTP {response.status_code}, not 200 "
+                   "(check auth.jwks_url in the profile)")
+    try:
+        return parse_key_set(response.json())
+    except ValueError as error:  # not JSON (JSONDecodeError) or not a key set (KeySetError)
+        reason = error if isinstance(error, KeySetError) else "the body is not JSON"
+        unverified(f"the published keys at {url} are unusable: {reason} ({snippet(response)})")
+        raise  # unverified() raised already; keeps type checkers informed
+
+
+# forgeries that use the published key set when the profile names one (auth.jwks_url)
+KEY_SET_FORGERIES = frozenset({"hs256_key_confusion", "unknown_kid", "unknown_kid_resigned"})
+
+
+def forgeries_with_key_set(auth: Auth, names: list[str]) -> list[str]:
+    """Collection-time list: key confusion runs by name when the keys can be fetched at check time."""
+    if auth.jwks_url and "hs256_key_confusion" not in names:
+        return [*names, "hs256_key_confusion"]
+    return names
+
+
+def forgery_contexts(auth: Auth, forgery: str, keys: list[PublishedKey] | None) -> list[ForgeryContext]:
+    """The contexts to build ``forgery`` with: one, or for key confusion one per PEM spelling of
+    every published key (plus the profile's own public_key, when set)."""
+    base = forgery_context(auth)
+    if keys is None:
+        return [base]
+    base = replace(base, known_kids=known_kids(keys))
+    if forgery != "hs256_key_confusion":
+        return [base]
+    configured = [base] if base.public_key is not None else []
+    return [*configured, *(replace(base, public_key=pem) for pem in key_confusion_candidates(keys))]

@@ -72,19 +72,21 @@ class GateTracker:
 def stage_summary(stages: list[Stage], results: list[dict]) -> list[dict]:
     """Per stage: passed, failed, blocked, passed with exceptions, or empty (no check ran)."""
     summary = []
+    stopped = False  # a blocker stage before this one failed: nothing later may proceed
     for stage in stages:
         own = [r for r in results if r.get("stage") == stage.id]
         statuses = {r["status"] for r in own}
-        if not own:
-            status = "no checks"
-        elif any(r["message"].startswith("blocked:") for r in own):
+        if stopped or any(r["message"].startswith("blocked:") for r in own):
             status = "blocked"
+        elif not own:
+            status = "no checks"
         elif statuses & BLOCKING_STATUSES:
             status = "failed" if stage.gate == "blocker" else "passed with exceptions"
         elif "waived" in statuses:
             status = "passed with exceptions"
         else:
             status = "passed"
+        stopped = stopped or (stage.gate == "blocker" and status in ("failed", "blocked"))
         summary.append({"id": stage.id, "title": stage.title, "gate": stage.gate, "owners": stage.owners,
                         "status": status, "checks": len(own)})
     return summary

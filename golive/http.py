@@ -60,19 +60,34 @@ class RequestBudget:
         self.sent[endpoint] = count
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+LOOPBACK_NAMES = {"localhost": "127.0.0.1", "::1": "127.0.0.1"}
+
+
+def endpoint_of(url: str) -> str:
+    """The TCP endpoint behind a URL: a dead port is dead for http, https and the browser alike."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{LOOPBACK_NAMES.get(host, host)}:{parts.port or DEFAULT_PORTS.get(parts.scheme, 0)}"
+
+
 @dataclass
 class Reachability:
-    """Origins found unreachable in this process: later requests to them fail at once."""
+    """Endpoints found unreachable in this process: later requests to them fail at once.
+
+    Shared by the HTTP client, the browser and the TLS scan, so a dead or black-holed target
+    costs one timeout per run and worker, not one per check.
+    """
 
     down: dict[str, str] = field(default_factory=dict)
 
     def check(self, url: str) -> None:
-        origin = origin_of(url)
-        if origin in self.down:
-            raise TargetUnreachable(f"unreachable: {origin} ({self.down[origin]})")
+        endpoint = endpoint_of(url)
+        if endpoint in self.down:
+            raise TargetUnreachable(f"unreachable: {origin_of(url)} ({self.down[endpoint]})")
 
     def mark(self, url: str, reason: str) -> None:
-        self.down.setdefault(origin_of(url), reason)
+        self.down.setdefault(endpoint_of(url), reason)
 
 
 def describe_connect_failure(error: Exception) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from golive import redaction
-from golive.auth import forgery_context
+from golive.auth import forgery_context, forgeries_with_key_set
 from golive.probes.tokens import available_forgeries
 from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
@@ -245,7 +245,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         per_entry("protected_endpoint", endpoints, [e.label for e in endpoints])
     if "forgery" in metafunc.fixturenames:
         # One forged-token check per forgery the profile's keys make possible.
-        forgeries = available_forgeries(forgery_context(auth)) if auth else []
+        # Published keys (auth.jwks_url) are fetched by the check, never here: collection is offline.
+        forgeries = forgeries_with_key_set(auth, available_forgeries(forgery_context(auth))) if auth else []
         per_entry("forgery", forgeries, forgeries)
 
 

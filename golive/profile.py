@@ -113,6 +113,10 @@ class Auth(Strict):
     login_rate_limit: LoginRateLimit | Literal[False] | None = None
     # RS/ES public key (PEM, env ref) of the token issuer: enables the RS256->HS256 key-confusion probe
     public_key: str | None = None
+    # where the issuer publishes its verification keys: a path on the login service or an absolute
+    # URL; a JWKS {"keys": [...]} or an x509 {kid: cert PEM} map (Firebase). Enables key confusion
+    # with the published keys and keeps the unknown-kid forgery's kid out of the set
+    jwks_url: str | None = None
     # the token signing key (HS secret or private key PEM, env ref), only for test environments:
     # enables the re-signed forgeries that test exp/nbf/iat/iss/aud/kid checks one by one
     signing_key: str | None = None
@@ -202,6 +206,16 @@ class Browser(Strict):
     admin_login: AdminLogin | Literal[False] | None = None
 
 
+class Inventory(Strict):
+    """Where the target lists its master data and opening batch stock (read with ``role``)."""
+
+    service: str
+    entities_path: str
+    products_path: str
+    batches_path: str
+    role: str
+
+
 class Profile(Strict):
     name: str
     description: str = ""
@@ -222,6 +236,7 @@ class Profile(Strict):
     exposure: Exposure | Literal[False] | None = None
     secrets_scan: SecretsScan | Literal[False] | None = None
     runtime_config: RuntimeConfig | Literal[False] | None = None
+    inventory: Inventory | Literal[False] | None = None
     # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
     # critical items and missing attestations block GO.
     checklists: list[str] = Field(default_factory=list)
@@ -267,6 +282,10 @@ class Profile(Strict):
             raise ValueError(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
         referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
         referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
+        if self.inventory:
+            referenced.append(("inventory.service", self.inventory.service))
+            if not self.auth or self.inventory.role not in self.auth.roles:
+                raise ValueError(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
         for where, name in referenced:
             if name not in names:
                 raise ValueError(f"{where} names service {name!r}, not one of {sorted(names)}")

@@ -192,6 +192,10 @@ class Database:
             from sandbox.orders import seed_orders  # late: sandbox.orders imports Base from here
 
             seed_orders(session)
+            if self._settings.flavor == "arogya":
+                from sandbox.arogya_models import seed_inventory  # late: it imports Base from here
+
+                seed_inventory(session, self._settings.faults)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -19,20 +19,25 @@ class Fault:
     name: str
     description: str
     checks: tuple[str, ...]
+    # the golive env whose sandbox flavor has the defect (a realserv-only fault cannot show on local)
+    env: str = "local"
 
     def as_json(self) -> dict[str, object]:
-        return {"name": self.name, "description": self.description, "checks": list(self.checks)}
+        entry: dict[str, object] = {"name": self.name, "description": self.description, "checks": list(self.checks)}
+        if self.env != "local":  # optional key: consumers default to "local"
+            entry["env"] = self.env
+        return entry
 
 
 CATALOG: dict[str, Fault] = {}
 
 
-def _register(name: str, description: str, *checks: str) -> None:
+def _register(name: str, description: str, *checks: str, env: str = "local") -> None:
     if name in CATALOG:
         raise ValueError(f"fault {name!r} registered twice")
     if not checks:
         raise ValueError(f"fault {name!r} must name at least one check id")
-    CATALOG[name] = Fault(name, description, tuple(checks))
+    CATALOG[name] = Fault(name, description, tuple(checks), env)
 
 
 # --- infrastructure / health -----------------------------------------------------------------
@@ -415,4 +420,41 @@ _register(
     "GET /api/products (documented in the API description, not in the profile's protected list) "
     "serialises each product's supplier integration, API key included.",
     "SEC-AUTHZ-007",
+)
+
+# --- published keys (realserv flavor) ------------------------------------------------------------
+_register(
+    "jwt_key_confusion_accepted",
+    "The realserv flavor's ID-token verifier takes the algorithm from the token: an HS256 token "
+    "HMAC-signed with the flavor's own public key PEM (published in its JWKS) is accepted.",
+    "SEC-AUTH-003",
+    env="realserv-local",
+)
+
+# --- inventory initialization (arogya flavor: runbook S1/S2) -----------------------------------
+_register(
+    "batch_missing_expiry",
+    "Arogya's opening stock has a batch uploaded without its expiry date (GET /api/batches shows "
+    "expiry_date null): FEFO cannot order it and it can be sold past expiry.",
+    "DAT-BATCH-001",
+    env="arogya-local",
+)
+_register(
+    "batch_qc_pending_on_sale",
+    "A sellable Arogya product (AA-TUL-100) has only QC-pending batches: it can be sold before QC "
+    "approved its stock.",
+    "DAT-BATCH-002",
+    env="arogya-local",
+)
+_register(
+    "stock_all_expired",
+    "A sellable Arogya product (AA-CHY-500) has only expired batches: FEFO has nothing to allocate.",
+    "DAT-BATCH-003",
+    env="arogya-local",
+)
+_register(
+    "duplicate_sku",
+    "Arogya's product master has two products with the same SKU (a re-import with a new GTIN).",
+    "DAT-MASTER-001",
+    env="arogya-local",
 )

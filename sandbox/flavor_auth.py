@@ -7,12 +7,20 @@ HS256 JWTs for the Node-style APIs, Firebase-style RS256 ID tokens for RealServ.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID
 from fastapi import HTTPException, Request
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -23,6 +31,18 @@ from sandbox.settings import FlavorUser
 
 ACCESS_TTL_SECONDS = 60 * 60
 REFRESH_TTL_SECONDS = 30 * 24 * 60 * 60
+
+
+def _b64url(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _header_alg(token: str) -> object:
+    try:
+        header = json.loads(_b64url(token.split(".")[0]))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return header.get("alg") if isinstance(header, dict) else None
 
 
 @dataclass(frozen=True)
@@ -54,9 +74,12 @@ class FlavorTokens:
     """Issues and strictly verifies one flavor's access tokens (one algorithm, one key id)."""
 
     def __init__(self, *, key: OctKey | RSAKey, algorithm: str, kid: str, issuer: str, audience: str,
-                 roles: frozenset[str]) -> None:
+                 roles: frozenset[str], accept_key_confusion: bool = False) -> None:
         self._key, self.algorithm, self.kid = key, algorithm, kid
         self.issuer, self.audience, self.roles = issuer, audience, roles
+        # fault jwt_key_confusion_accepted: HS256 tokens keyed with our own public key PEM pass
+        self._accept_key_confusion = accept_key_confusion
+        self._certificate: str | None = None
 
     @classmethod
     def hs256(cls, secret: str, *, flavor: str, roles: frozenset[str]) -> FlavorTokens:
@@ -64,18 +87,32 @@ class FlavorTokens:
                    issuer=f"{flavor}-api", audience=f"{flavor}-clients", roles=roles)
 
     @classmethod
-    def firebase(cls, project: str, *, roles: frozenset[str]) -> FlavorTokens:
+    def firebase(cls, project: str, *, roles: frozenset[str], accept_key_confusion: bool = False) -> FlavorTokens:
         # a fresh key per start, like a rotated Google key: verifiers must fetch the JWKS
         kid = secrets.token_hex(20)
         key = RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"})
         return cls(key=key, algorithm="RS256", kid=kid, issuer=f"https://securetoken.google.com/{project}",
-                   audience=project, roles=roles)
+                   audience=project, roles=roles, accept_key_confusion=accept_key_confusion)
 
     def jwks(self) -> dict[str, Any]:
         """The public key set (empty for HMAC keys: they have no public half)."""
         if not isinstance(self._key, RSAKey):
             return {"keys": []}
         return {"keys": [self._key.as_dict(private=False)]}
+
+    def x509_certificates(self) -> dict[str, str]:
+        """The public key as Google publishes it: {kid: self-signed certificate PEM}, made once."""
+        if not isinstance(self._key, RSAKey):
+            return {}
+        if self._certificate is None:
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "securetoken.system.gserviceaccount.com")])
+            now = datetime.now(UTC)
+            self._certificate = (
+                x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(self._key.public_key)
+                .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+                .not_valid_after(now + timedelta(days=14)).sign(self._key.private_key, hashes.SHA256())
+                .public_bytes(serialization.Encoding.PEM).decode("ascii"))
+        return {self.kid: self._certificate}
 
     def issue(self, account: Account, typ: str = "access", now: int | None = None) -> str:
         issued_at = int(time.time()) if now is None else now
@@ -94,9 +131,13 @@ class FlavorTokens:
     def verify(self, token: str, typ: str = "access") -> dict[str, Any]:
         """Signature with our one algorithm and key id, then exp, iat, iss, aud, sub, typ, role."""
         try:
-            decoded = jwt.decode(token, self._key, algorithms=[self.algorithm])
-            if decoded.header.get("alg") != self.algorithm or decoded.header.get("kid") != self.kid:
-                raise ValueError("header")
+            if self._accept_key_confusion and _header_alg(token) == "HS256":
+                claims = self._hs256_with_public_pem(token)
+            else:
+                decoded = jwt.decode(token, self._key, algorithms=[self.algorithm])
+                if decoded.header.get("alg") != self.algorithm or decoded.header.get("kid") != self.kid:
+                    raise ValueError("header")
+                claims = dict(decoded.claims)
             jwt.JWTClaimsRegistry(
                 leeway=0,
                 iss={"essential": True, "value": self.issuer},
@@ -106,11 +147,25 @@ class FlavorTokens:
                 sub={"essential": True},
                 typ={"essential": True, "value": typ},
                 role={"essential": True, "values": sorted(self.roles)},
-            ).validate(dict(decoded.claims))
+            ).validate(claims)
         except (JoseError, ValueError, TypeError):
             raise HTTPException(status_code=401, detail="Invalid or expired token",
                                 headers={"WWW-Authenticate": "Bearer"}) from None
-        return dict(decoded.claims)
+        return claims
+
+    def _hs256_with_public_pem(self, token: str) -> dict[str, Any]:
+        """The classic misuse: the algorithm comes from the token and the "secret" is the key
+        material the verifier holds, our public key PEM, which anyone can fetch from the JWKS."""
+        assert isinstance(self._key, RSAKey)
+        secret = self._key.as_pem(private=False)
+        header_segment, payload_segment, signature_segment = token.split(".")
+        expected = hmac.new(secret, f"{header_segment}.{payload_segment}".encode("ascii"), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _b64url(signature_segment)):
+            raise ValueError("signature")
+        claims = json.loads(_b64url(payload_segment))
+        if not isinstance(claims, dict):
+            raise ValueError("payload")
+        return claims
 
     def guard(self, *roles: str) -> Callable[[Request], Account]:
         """A FastAPI dependency: 401 without a valid access token, 403 for a role not in ``roles``."""

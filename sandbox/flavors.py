@@ -14,7 +14,7 @@ from sandbox import web
 from sandbox.routes import account, api, auth, health, internal, mfa, orders
 from sandbox.routes import exposure, rate_probe, runtime_config
 from sandbox.routes import inputs, webhooks
-from sandbox.routes import flavor_admin, flavor_paths
+from sandbox.routes import arogya_inventory, flavor_admin, flavor_paths
 from sandbox.settings import ConfigError, Settings
 
 
@@ -54,7 +54,7 @@ def _node_api(settings: Settings) -> list[APIRouter]:
 
 
 def _arogya(settings: Settings) -> list[APIRouter]:
-    return [*_node_api(settings), flavor_admin.build_router(settings)]
+    return [*_node_api(settings), arogya_inventory.build_router(settings), flavor_admin.build_router(settings)]
 
 
 def _realserv(settings: Settings) -> list[APIRouter]:

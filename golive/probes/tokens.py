@@ -128,6 +128,8 @@ class ForgeryContext:
     tamper_value: Any = field(default=_UNSET)
     wrong_issuer: str | None = None
     wrong_audience: str | None = None
+    # the kids the target publishes (its JWKS): an "unknown" kid must be none of them
+    known_kids: frozenset[str] = frozenset()
 
     def timestamp(self) -> int:
         """Current time as a JWT NumericDate."""
@@ -254,8 +256,11 @@ def _other(value: Any, default: str) -> Any:
     return default
 
 
-def _unknown_kid() -> str:
-    return f"golive-unknown-{secrets.token_hex(8)}"
+def _unknown_kid(context: ForgeryContext) -> str:
+    while True:
+        kid = f"golive-unknown-{secrets.token_hex(8)}"
+        if kid not in context.known_kids:
+            return kid
 
 
 # --------------------------------------------------------------------------- forgeries
@@ -335,12 +340,12 @@ def expiry_removed_resigned(token: str, *, context: ForgeryContext) -> str:
 
 def unknown_kid(token: str, *, context: ForgeryContext) -> str:
     """A kid the target never issued, original signature (which the header change breaks)."""
-    return _replace_header(token, {"kid": _unknown_kid()})
+    return _replace_header(token, {"kid": _unknown_kid(context)})
 
 
 def unknown_kid_resigned(token: str, *, context: ForgeryContext) -> str:
     """Unknown kid but signed with the real key: a verifier must not fall back to other keys."""
-    return _resigned(_replace_header(token, {"kid": _unknown_kid()}), context)
+    return _resigned(_replace_header(token, {"kid": _unknown_kid(context)}), context)
 
 
 def hs256_key_confusion(token: str, *, context: ForgeryContext) -> str:

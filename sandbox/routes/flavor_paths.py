@@ -65,6 +65,8 @@ REALSERV_SERVICES: dict[str, Protected] = {
 
 #: the JWKS path Firebase's verifiers fetch (on www.googleapis.com in production)
 FIREBASE_JWKS_PATH = "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"
+#: the same keys as x509 certificates {kid: PEM}, what the Firebase Admin SDKs fetch
+FIREBASE_X509_PATH = "/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
 LANDING_PAGE = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}</title></head>" \
                "<body><h1>{name}</h1></body></html>"
@@ -121,7 +123,8 @@ def node_api(settings: Settings) -> APIRouter:
 def realserv(settings: Settings) -> APIRouter:
     """Seven services under /<name>/, a Firebase-like sign-in under /firebase, and its JWKS."""
     accounts = Accounts(settings.users)
-    tokens = FlavorTokens.firebase(settings.firebase_project, roles=accounts.roles)
+    tokens = FlavorTokens.firebase(settings.firebase_project, roles=accounts.roles,
+                                   accept_key_confusion=settings.faults.active("jwt_key_confusion_accepted"))
     router = APIRouter(tags=["realserv"])
 
     @router.post("/firebase/v1/accounts:signInWithPassword")
@@ -147,6 +150,10 @@ def realserv(settings: Settings) -> APIRouter:
     @router.get(FIREBASE_JWKS_PATH)
     def jwks() -> dict[str, Any]:
         return tokens.jwks()
+
+    @router.get(FIREBASE_X509_PATH)
+    def x509_certificates() -> dict[str, str]:
+        return tokens.x509_certificates()
 
     for name, spec in REALSERV_SERVICES.items():
         router.add_api_route(f"/{name}/health", _health_of(name), methods=["GET"])

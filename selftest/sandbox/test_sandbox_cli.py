@@ -28,10 +28,13 @@ def test_faults_json_is_the_stable_interface():
     faults = json.loads(result.stdout)
     assert {f["name"] for f in faults} == set(CATALOG)
     for fault in faults:
-        assert set(fault) == {"name", "description", "checks"}
+        # env is optional (the golive env whose flavor has the defect), absent means "local"
+        assert set(fault) - {"env"} == {"name", "description", "checks"}
+        assert fault.get("env", "local") != "local" or "env" not in fault
         assert isinstance(fault["checks"], list) and fault["checks"]
     by_name = {f["name"]: f for f in faults}
     assert by_name["cors_reflects_any_origin"]["checks"] == ["SEC-CORS-002", "SEC-CORS-003", "SEC-CORS-004"]
+    assert by_name["jwt_key_confusion_accepted"]["env"] == "realserv-local"
 
 
 def test_faults_table():

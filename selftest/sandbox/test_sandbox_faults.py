@@ -5,6 +5,10 @@ Every fault in the catalog must have a ``test_fault_<name>`` here (enforced belo
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
 import sys
 import time
@@ -13,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import fastapi
 import pytest
 import uvicorn
+from joserfc.jwk import RSAKey
 
 from sandbox.faults import CATALOG, ActiveFaults, UnknownFaultError
 
@@ -1046,3 +1051,102 @@ def test_fault_product_supplier_key_exposed(make_client, kit):
     healthy = make_client()
     token = kit.login(healthy, "cashier")["access_token"]
     assert all("supplier" not in item for item in healthy.get("/api/products", headers=kit.bearer(token)).json())
+
+
+# --- published keys (realserv flavor) ------------------------------------------------------------
+
+REALSERV_ENV = {"SANDBOX_FLAVOR": "realserv", "SANDBOX_FIREBASE_PROJECT": "realserv-faults",
+                "SANDBOX_FIREBASE_API_KEY": "faults-firebase-key", "SANDBOX_USERS": "admin@faults.test:admin:PW_ADMIN",
+                "PW_ADMIN": "faults-admin-pw-1"}
+
+
+def _key_confusion_token(client) -> str:  # type: ignore[no-untyped-def]
+    """A genuine admin idToken re-signed as HS256 with the flavor's published public key (SPKI PEM)."""
+    signed_in = client.post("/firebase/v1/accounts:signInWithPassword?key=faults-firebase-key",
+                            json={"email": "admin@faults.test", "password": "faults-admin-pw-1"})
+    genuine = signed_in.json()["idToken"]
+    published = client.get("/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com").json()["keys"][0]
+    pem = RSAKey.import_key(published).as_pem(private=False)
+
+    def encode(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = {"alg": "HS256", "typ": "JWT", "kid": published["kid"]}
+    signing_input = f"{encode(json.dumps(header).encode())}.{genuine.split('.')[1]}"
+    return f"{signing_input}.{encode(hmac.new(pem, signing_input.encode(), hashlib.sha256).digest())}"
+
+
+def test_fault_jwt_key_confusion_accepted(make_client):
+    assert CATALOG["jwt_key_confusion_accepted"].as_json()["env"] == "realserv-local"
+    faulty = make_client("jwt_key_confusion_accepted", env=REALSERV_ENV)
+    forged = _key_confusion_token(faulty)
+    assert faulty.get("/identity/api/users/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 200
+    healthy = make_client(env=REALSERV_ENV)
+    forged = _key_confusion_token(healthy)
+    assert healthy.get("/identity/api/users/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_local_faults_keep_the_three_key_catalog_entry():
+    # consumers of `python -m sandbox faults --json` read {name, description, checks}; env is optional
+    assert CATALOG["liveness_down"].as_json() == {"name": "liveness_down", "description": CATALOG["liveness_down"].description,
+                                                   "checks": ["INF-HEALTH-001"]}
+
+
+# --- inventory initialization (arogya flavor) -------------------------------------------------
+
+AROGYA_ENV = {"SANDBOX_FLAVOR": "arogya", "SANDBOX_USERS": "ops@faults.test:super_admin:AROGYA_PW",
+              "AROGYA_PW": "faults-arogya-pw-1"}
+
+
+def _arogya_lists(client) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    login = client.post("/api/auth/login", json={"email": "ops@faults.test", "password": "faults-arogya-pw-1"})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    lists = {}
+    for name in ("entities", "products", "batches"):
+        response = client.get(f"/api/{name}", headers=headers)
+        assert response.status_code == 200, response.text
+        lists[name] = response.json()["items"]
+    return lists
+
+
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()
+
+
+def test_arogya_inventory_is_healthy_and_guarded(make_client):
+    client = make_client(env=AROGYA_ENV)
+    assert client.get("/api/batches").status_code == 401
+    lists = _arogya_lists(client)
+    assert {e["type"] for e in lists["entities"]} >= {"warehouse", "franchise_store", "dealer", "vendor", "manufacturer"}
+    skus = [p["sku"] for p in lists["products"]]
+    assert len(skus) == len(set(skus)) >= 3
+    assert all(b["expiry_date"] > _today() and b["qc_status"] == "approved" and b["coa_file"] for b in lists["batches"])
+    assert {b["sku"] for b in lists["batches"]} == set(skus)
+
+
+def test_fault_batch_missing_expiry(make_client):
+    assert CATALOG["batch_missing_expiry"].env == "arogya-local"
+    batches = _arogya_lists(make_client("batch_missing_expiry", env=AROGYA_ENV))["batches"]
+    assert [b["batch_no"] for b in batches if b["expiry_date"] is None] == [batches[0]["batch_no"]]
+
+
+def test_fault_batch_qc_pending_on_sale(make_client):
+    assert CATALOG["batch_qc_pending_on_sale"].env == "arogya-local"
+    batches = _arogya_lists(make_client("batch_qc_pending_on_sale", env=AROGYA_ENV))["batches"]
+    tulsi = [b for b in batches if b["sku"] == "AA-TUL-100"]
+    assert tulsi and {b["qc_status"] for b in tulsi} == {"pending"}
+
+
+def test_fault_stock_all_expired(make_client):
+    assert CATALOG["stock_all_expired"].env == "arogya-local"
+    batches = _arogya_lists(make_client("stock_all_expired", env=AROGYA_ENV))["batches"]
+    chyawanprash = [b for b in batches if b["sku"] == "AA-CHY-500"]
+    assert chyawanprash and all(b["expiry_date"] < _today() for b in chyawanprash)
+
+
+def test_fault_duplicate_sku(make_client):
+    assert CATALOG["duplicate_sku"].env == "arogya-local"
+    products = _arogya_lists(make_client("duplicate_sku", env=AROGYA_ENV))["products"]
+    assert [p["sku"] for p in products].count("AA-TUL-100") == 2

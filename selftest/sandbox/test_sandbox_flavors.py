@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import jwt
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
 
 from sandbox.app import create_app
 from sandbox.flavors import FLAVORS
-from sandbox.routes.flavor_paths import FIREBASE_JWKS_PATH, NODE_PROTECTED, REALSERV_SERVICES
+from sandbox.routes.flavor_paths import FIREBASE_JWKS_PATH, FIREBASE_X509_PATH, NODE_PROTECTED, REALSERV_SERVICES
 from sandbox.settings import ConfigError, Settings, parse_users
 
 PASSWORDS = {"admin": "flavor-admin-pw-1", "customer": "flavor-customer-pw-2", "vendor": "flavor-vendor-pw-3",
@@ -179,3 +181,14 @@ def test_realserv_role_matrix(flavor_client) -> None:
 
 def test_commerce_stays_the_default_flavor() -> None:
     assert Settings.from_env({}).flavor == "commerce"
+
+
+def test_realserv_publishes_its_key_as_jwks_and_as_an_x509_certificate_map(flavor_client) -> None:
+    client = flavor_client("realserv")
+    (jwk,) = client.get(FIREBASE_JWKS_PATH).json()["keys"]
+    certificates = client.get(FIREBASE_X509_PATH).json()
+    assert list(certificates) == [jwk["kid"]]
+    public = x509.load_pem_x509_certificate(certificates[jwk["kid"]].encode()).public_key()
+    spki = serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    assert public.public_bytes(*spki) == jwt.PyJWK(jwk).key.public_bytes(*spki)
+    assert client.get(FIREBASE_X509_PATH).json() == certificates  # stable between fetches

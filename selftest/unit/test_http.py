@@ -166,7 +166,7 @@ def test_reachability_can_be_shared_between_clients(respx_mock):
         second.get(f"{API}/b")
 
     assert route.call_count == 1
-    assert shared.down == {API: "connection refused"}
+    assert shared.down == {"api.shop.test:443": "connection refused"}  # keyed by TCP endpoint, not scheme
 
 
 @pytest.mark.parametrize(
@@ -354,3 +354,12 @@ def test_request_budget_stops_a_check_before_it_floods_one_endpoint(respx_mock):
         with pytest.raises(RequestBudgetExceeded, match="GET https://shop.test/api/login would get request 4 of at most 3"):
             client.get("https://shop.test/api/login?attempt=2")
         assert client.get("https://shop.test/api/other").status_code == 200
+
+
+def test_one_dead_endpoint_is_dead_for_every_scheme_and_loopback_name():
+    shared = Reachability()
+    shared.mark("http://127.0.0.1:8443/health", "no answer within 5 s")
+    for url in ("https://localhost:8443/", "http://localhost:8443/admin/login", "http://[::1]:8443/x"):
+        with pytest.raises(TargetUnreachable, match="no answer within 5 s"):
+            shared.check(url)
+    shared.check("http://127.0.0.1:8444/")  # another port is another endpoint

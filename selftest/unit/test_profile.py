@@ -139,3 +139,14 @@ def test_health_paths_distinguish_false_from_missing(profile_data):
     with pytest.raises(Unverified):
         required(health.ready, "readiness endpoint")
 
+
+
+def test_inventory_section_names_a_known_service_and_role():
+    base = {"name": "shop", "services": [{"name": "api", "base_url": "https://api.example.test"}],
+            "auth": {"login": {"service": "api", "path": "/login"}, "roles": {"ops": {"username": "o", "password": "p"}}}}
+    section = {"service": "api", "entities_path": "/e", "products_path": "/p", "batches_path": "/b", "role": "ops"}
+    assert Profile.model_validate({**base, "inventory": section}).inventory.role == "ops"  # type: ignore[union-attr]
+    assert Profile.model_validate({**base, "inventory": False}).inventory is False
+    for wrong in ({"service": "web"}, {"role": "cashier"}):
+        with pytest.raises(ValidationError, match="inventory"):
+            Profile.model_validate({**base, "inventory": {**section, **wrong}})

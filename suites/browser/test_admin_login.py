@@ -8,9 +8,9 @@ from golive.browser import open_page, text_when_shown
 
 @check("BRW-ADMIN-001", "Admin logs in through the web page with no console errors", critical=True,
        items=["arogya:S0-EXIT-02", "arogya:S0-EXIT-03"], gates=["S0"])
-def test_admin_logs_in_through_web_page(admin_login_page, auth_config, page, console):
+def test_admin_logs_in_through_web_page(admin_login_page, auth_config, page, console, reachability):
     credentials = auth_config.roles[admin_login_page.role]
-    open_page(page, str(admin_login_page.url))
+    open_page(page, str(admin_login_page.url), reachability)
     page.fill(admin_login_page.username_selector, credentials.username)
     page.fill(admin_login_page.password_selector, credentials.password)
     page.click(admin_login_page.submit_selector)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pyotp
 
 from golive import check, expect, not_applicable, required, unverified
-from golive.auth import complete_mfa, forgery_context, login, mfa_challenge, password_login
+from golive.auth import KEY_SET_FORGERIES, complete_mfa, forgery_contexts, login, mfa_challenge, password_login
 from golive.expect import snippet, where
 from golive.probes.login import LoginAnswer, evaluate_attempt_limit, evaluate_enumeration, evaluate_rotation
 from golive.probes.tokens import (
@@ -44,15 +44,18 @@ def base_url(profile, auth: Auth) -> str:  # type: ignore[no-untyped-def]
 @check("SEC-AUTH-003", "Protected endpoints refuse forged tokens (alg none, no or wrong signature, tampered, "
        "expired, wrong issuer or audience, unknown kid, key confusion)", critical=True, safety="probe",
        items=AUTH_ITEMS)
-def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery, tokens, http):
+def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery, tokens, http, published_keys):
     genuine = tokens(protected_endpoint.roles[0]).access
-    forged = forge(forgery, genuine, forgery_context(auth_config))
+    keys = published_keys() if forgery in KEY_SET_FORGERIES else None
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
-    response = http.request(protected_endpoint.method, url, headers={"Authorization": f"Bearer {forged}"},
-                            intent="probe")
-    expect.no_findings(evaluate_forgery_response(forgery, response.status_code),
-                       f"{protected_endpoint.label} accepts a token with {FORGERIES[forgery].title}",
-                       where=where(response))
+    # key confusion: one forgery per PEM spelling of each published key, the first accepted one fails
+    for context in forgery_contexts(auth_config, forgery, keys):
+        forged = forge(forgery, genuine, context)
+        response = http.request(protected_endpoint.method, url, headers={"Authorization": f"Bearer {forged}"},
+                                intent="probe")
+        expect.no_findings(evaluate_forgery_response(forgery, response.status_code),
+                           f"{protected_endpoint.label} accepts a token with {FORGERIES[forgery].title}",
+                           where=where(response))
 
 
 @check("SEC-AUTH-004", "Access and refresh token lifetimes are within the profile's policy", critical=True,

@@ -18,13 +18,15 @@ HTTPS_ITEMS = ["realserv:SEC-NET-01", "consolidated:ENV-TLS-02"]
 TLS_ITEMS = ["realserv:SEC-NET-02", "consolidated:ENV-TLS-01", "realserv:INF-LB-04"]
 
 
-def tls_facts(policy):
+def tls_facts(policy, reachability):
     url = urlsplit(str(policy.https_url))
+    reachability.check(str(policy.https_url))
     try:
         return scan(url.hostname, url.port or 443, ip_address=policy.ip_address, ca_file=policy.ca_file,
                     timeout_s=policy.scan_timeout_s)
     except TlsScanError as error:
         # no handshake at all: nothing about the certificate or protocols is known (broken, not failed)
+        reachability.mark(str(policy.https_url), "no TLS handshake")
         raise TargetUnreachable(f"unreachable: https://{url.netloc} ({error})") from None
 
 
@@ -49,28 +51,28 @@ def test_hsts_on_https(transport_policy, https):
 
 
 @check("SEC-TLS-001", "Only TLS 1.2 and 1.3 are accepted (SSL, TLS 1.0 and 1.1 refused)", items=TLS_ITEMS)
-def test_tls_protocols(transport_policy):
-    facts = tls_facts(transport_policy)
+def test_tls_protocols(transport_policy, reachability):
+    facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_protocols(facts), "legacy TLS protocols accepted", where=facts.where)
 
 
 @check("SEC-TLS-002", "The certificate chain is trusted and names the host", critical=True, items=TLS_ITEMS)
-def test_tls_chain_and_hostname(transport_policy):
-    facts = tls_facts(transport_policy)
+def test_tls_chain_and_hostname(transport_policy, reachability):
+    facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_trust(facts), "certificate not trusted for this host", where=facts.where)
 
 
 @check("SEC-TLS-003", "The certificate is valid for at least the profile's minimum days", critical=True,
        items=TLS_ITEMS)
-def test_tls_expiry(transport_policy):
-    facts = tls_facts(transport_policy)
+def test_tls_expiry(transport_policy, reachability):
+    facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_expiry(facts, transport_policy.min_days_to_expiry), "certificate expires soon",
                        where=facts.where)
 
 
 @check("SEC-TLS-004", "TLS configuration complies with Mozilla's intermediate profile", items=TLS_ITEMS)
-def test_tls_mozilla_intermediate(transport_policy):
-    facts = tls_facts(transport_policy)
+def test_tls_mozilla_intermediate(transport_policy, reachability):
+    facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_mozilla_intermediate(facts), "not Mozilla intermediate compliant", where=facts.where)
 
 
