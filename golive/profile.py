@@ -171,7 +171,7 @@ class Cors(Strict):
     path: str = "/"
     allowed_origins: list[str] = Field(min_length=1)
     credentials: bool = True
-    methods: list[str] = Field(default_factory=lambda: ["GET", "POST"])
+    methods: list[str] = Field(default_factory=lambda: ["GET", "POST"], min_length=1)
     request_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"])
     # what no preflight may grant: methods and headers the API does not use
     refused_methods: list[str] = Field(default_factory=lambda: ["PROPFIND", "TRACE"])
@@ -188,7 +188,7 @@ class Cors(Strict):
 
 class HeaderPolicy(Strict):
     service: str
-    paths: list[str] = Field(default_factory=lambda: ["/"])
+    paths: list[str] = Field(default_factory=lambda: ["/"], min_length=1)
     require_hsts: bool = True
 
 

@@ -363,3 +363,23 @@ def test_one_dead_endpoint_is_dead_for_every_scheme_and_loopback_name():
         with pytest.raises(TargetUnreachable, match="no answer within 5 s"):
             shared.check(url)
     shared.check("http://127.0.0.1:8444/")  # another port is another endpoint
+
+
+def test_the_one_time_code_and_challenge_of_a_second_factor_never_reach_the_report(respx_mock):
+    import pyotp
+
+    from golive.auth import complete_mfa
+    from golive.profile import Auth
+
+    seed = pyotp.random_base32()
+    auth = Auth.model_validate({
+        "login": {"service": "api", "path": "/login"},
+        "roles": {"boss": {"username": "boss", "password": "pw-123456"}},
+        "mfa": {"roles": ["boss"], "path": "/otp", "totp_secrets": {"boss": seed}},
+    })
+    respx_mock.post("https://shop.test/otp").mock(return_value=httpx.Response(200, json={"ok": True}))
+    attached: list[str] = []
+    with HttpClient(redactor=Redactor(), on_exchange=lambda title, text: attached.append(text)) as client:
+        complete_mfa(client, auth, "https://shop.test", "boss", "challenge-7f3a9c2e")
+    code = pyotp.TOTP(seed).now()
+    assert attached and code not in attached[0] and "challenge-7f3a9c2e" not in attached[0]
