@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from sandbox.auth import TokenService
 from sandbox.bodylimit import JsonBodyLimitMiddleware
 from sandbox.db import Database
-from sandbox.flavors import get_flavor
+from sandbox.flavors import get_flavor, routers_for
 from sandbox.logs import get_logger, log
 from sandbox.middleware import (
     CorsMiddleware,
@@ -86,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="golive sandbox", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.sandbox = state
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for router in flavor.routers(settings):
+    for router in routers_for(flavor, settings):
         app.include_router(router)
 
     # add_middleware wraps: the last one added is the outermost

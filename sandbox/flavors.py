@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from sandbox import web
+from sandbox import emulators, web
 from sandbox.routes import account, api, auth, health, internal, mfa, orders
 from sandbox.routes import exposure, rate_probe, runtime_config
 from sandbox.routes import inputs, webhooks
@@ -78,6 +78,11 @@ FLAVORS: dict[str, Flavor] = {
                _realserv),
     )
 }
+
+
+def routers_for(flavor: Flavor, settings: Settings) -> list[APIRouter]:
+    """The flavor's own routers, then the provider emulators every flavor carries."""
+    return [*flavor.routers(settings), *emulators.build_routers(settings)]
 
 
 def get_flavor(name: str) -> Flavor:
