@@ -1,4 +1,4 @@
-"""``golive``: the commands around a run (coverage, attestations). Running checks is ``pytest``."""
+"""``golive``: the commands around a run (coverage, attestations, cleanup). Running checks is ``pytest``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from golive import redaction
+from golive.auth import login
 from golive.checklists import ChecklistError, items_by_id, load_checklists
 from golive.coverage import coverage, unknown_items
+from golive.config import ConfigurationError, UsageError, load_settings
 from golive.discovery import DiscoveryError, discover_checks
+from golive.http import HttpClient
+from golive.ledger import LEDGER_FILE, Ledger, Undo, run_undos
 from golive.signoffs import Attestation, load_signoffs
 
 EXIT_USAGE = 4
@@ -76,6 +81,44 @@ def _attest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cleanup(args: argparse.Namespace) -> int:
+    """Run the undos a crashed run left pending in the ledger, as the roles that created the data."""
+    root = Path(args.root)
+    ledger = Ledger(Path(args.reports_dir or root / "reports") / LEDGER_FILE)
+    pending = ledger.pending()
+    if not pending:
+        print(f"golive cleanup: nothing pending in {ledger.path}")
+        return 0
+    try:
+        settings = load_settings(args.env, root)
+    except (UsageError, ConfigurationError) as error:
+        print(f"golive cleanup: {error}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    profile = settings.profile
+    redactor = redaction.Redactor(redaction.secrets_from_env(settings.values))
+    tokens: dict[str, str] = {}
+    with HttpClient(timeout=profile.http_timeout_s, redactor=redactor, safety="mutating") as http:
+        def send(undo: Undo) -> int:
+            headers = {}
+            if undo.role:
+                if not profile.auth:
+                    raise RuntimeError(f"the profile has no auth section to log in as {undo.role}")
+                if undo.role not in tokens:
+                    service_url = str(profile.service(profile.auth.login.service).base_url)
+                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role).access
+                headers["Authorization"] = f"Bearer {tokens[undo.role]}"
+            return http.request(undo.method, undo.url, intent="write", json=undo.json, headers=headers).status_code
+
+        problems = run_undos(ledger, pending, send)
+    for undo in pending:
+        print(f"  {'✗' if any(p.startswith(undo.description + ':') for p in problems) else '✓'} {undo.description}")
+    if problems:
+        print("golive cleanup: still pending:\n  " + "\n  ".join(redactor.text(p) for p in problems), file=sys.stderr)
+        return 1
+    print(f"golive cleanup: {len(pending)} undone")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golive", description=__doc__)
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
@@ -96,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     attest.add_argument("--note", help="a short note")
     attest.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     attest.set_defaults(run=_attest)
+
+    clean = commands.add_parser("cleanup", help="undo what a crashed run left on the target (reports/ledger.jsonl)")
+    clean.add_argument("--env", required=True, help="the environment the run went against")
+    clean.add_argument("--reports-dir", help="the run's reports folder (default: reports/)")
+    clean.set_defaults(run=_cleanup)
     return parser
 
 
