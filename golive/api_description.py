@@ -21,7 +21,7 @@ TokenFor = Callable[[str], str]  # role -> access token
 def operations(profile: Profile, http: HttpClient, access_token: TokenFor) -> list[openapi.Operation]:
     """Every operation of the document named by ``profile.openapi`` (a path on a service, or a file)."""
     spec = profile.openapi
-    assert spec is not None
+    assert spec, "callers check profile.openapi first (required, or `if profile.openapi`)"
     if not spec.source.startswith("/"):
         document = json.loads(Path(spec.source).read_text(encoding="utf-8"))
         return [op for op in openapi.inventory(document) if op.path not in spec.exclude]

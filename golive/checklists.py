@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from golive.yamlfile import load_yaml
 
 #: ``<system>:<SECTIONCODE>-<NN>``, e.g. ``realserv:SEC-AUTH-01``. Readable in a report, and
 #: stable: an id never changes when the seed is re-worded, only when the item is removed.
@@ -169,7 +170,7 @@ def load_checklist(path: Path | str) -> Checklist:
     """Load and validate one catalog; raise :class:`ChecklistError` listing all its problems."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ChecklistError([f"{path}: cannot read YAML: {error}"]) from error
     if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from dotenv import dotenv_values
 from pydantic import ValidationError
 
 from golive.profile import Profile
+from golive.yamlfile import load_yaml
 
 EnvKind = Literal["local", "staging", "production"]
 ENV_KINDS: tuple[str, ...] = ("local", "staging", "production")
@@ -112,7 +113,7 @@ def describe_validation_error(error: ValidationError, source: str) -> list[str]:
 
 def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, list[str]]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as error:
         return None, [f"profile {path}: cannot be read ({error.strerror})"]
     except yaml.YAMLError as error:

@@ -36,6 +36,7 @@ from golive.report.terminal import colour_of, panel_lines
 from golive.safety import Flags, missing_flags
 from golive.sandbox_process import SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
+from golive.ledger import run_tag
 from golive.verdict import CheckResult, decide
 
 EXIT_CONFIGURATION_ERROR = 6
@@ -44,9 +45,10 @@ SECTIONS = (
     "observability", "load", "data_integrity", "signoff",
 )  # fmt: skip
 PLACEHOLDER_SANDBOX = {
-    "SANDBOX_URL": "http://127.0.0.1:9", "SANDBOX_ADMIN_URL": "http://localhost:9",
+    "SANDBOX_URL": "http://127.0.0.1:9", "SANDBOX_ADMIN_URL": "http://localhost:9", "SANDBOX_HOSTPORT": "127.0.0.1:9",
     "SANDBOX_TLS_URL": "https://localhost:9", "SANDBOX_HTTP_REDIRECT_URL": "http://localhost:9",
     "SANDBOX_TLS_CA_FILE": "/nonexistent/ca.pem", "SANDBOX_REPO_DIR": "/nonexistent/repo",
+    "SANDBOX_TLS_PORT": "9", "SANDBOX_DB_PUBLIC_PORT": "9", "SANDBOX_REDIS_PUBLIC_PORT": "9",
 }
 NOT_APPLICABLE_PREFIX = "not applicable: "
 UNVERIFIED_PREFIX = "unverified: "
@@ -118,6 +120,28 @@ def _fail_configuration(state: RunState, problems: list[str], heading: str) -> N
     pytest.exit(message, returncode=EXIT_CONFIGURATION_ERROR)
 
 
+def _refuse_unknown_promotions(state: RunState, promoted: set[str], collected: set[str], root: Path) -> None:
+    """A profile's ``critical: [...]`` naming no check is a typo that silently promotes nothing, so a
+    blocker would run as non-critical: a configuration error, listed before any test runs."""
+    import difflib
+
+    unknown = promoted - collected
+    if not unknown:
+        return
+    # the run may collect a subset of the suite (a file, a folder): ask the whole suite first
+    try:
+        known = collected | {spec.id for spec in discover_checks(root / "suites")}
+    except DiscoveryError:
+        return  # a suite that cannot be imported is reported by coverage; nothing to compare against
+    problems = []
+    for check_id in sorted(unknown - known):
+        close = difflib.get_close_matches(check_id, sorted(known), n=1)
+        problems.append(f"critical: {check_id} is not a check id" + (f" (did you mean {close[0]}?)" if close else ""))
+    if problems:
+        profile_name = state.settings.profile.name  # type: ignore[union-attr]
+        _fail_configuration(state, problems, f"golive: the profile {profile_name!r} promotes checks that do not exist")
+
+
 def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
     root = state.root
     envs_dir = Path(config.option.golive_envs_dir) if config.option.golive_envs_dir else None
@@ -169,6 +193,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not env_name:
         return
     _load(config, state, env_name)
+    run_tag()  # before xdist starts its workers: they inherit the tag and share one run
     if config.option.golive_gate:
         _plan_gates(config, state)
     config.pluginmanager.register(ResultCollector(state), "golive-results")
@@ -208,6 +233,10 @@ def settings_of(config: pytest.Config) -> Settings:
     if state.settings is None:
         raise pytest.UsageError(_env_required_message(state.root))
     return state.settings
+
+
+def reports_dir_of(config: pytest.Config) -> Path:
+    return config.stash[state_key].reports_dir
 
 
 def flags_of(config: pytest.Config) -> Flags:
@@ -285,6 +314,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         _order_by_stage(config, state, items)
         checks = [item for item in items if spec_of(item)]
     promoted = set(state.settings.profile.critical)  # type: ignore[union-attr]
+    _refuse_unknown_promotions(state, promoted, {spec_of(i).id for i in checks}, root)  # type: ignore[union-attr]
     for item in checks:
         spec = spec_of(item)
         assert spec is not None
@@ -511,6 +541,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash[state_key]
     if not state.active or hasattr(config, "workerinput") or config.option.golive_list_checks:
+        return
+    if exitstatus == EXIT_CONFIGURATION_ERROR:  # refused during collection: no verdict, keep the exit code
         return
     settings = state.settings
     assert settings is not None

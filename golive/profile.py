@@ -11,7 +11,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from golive.profile_commercial import Commercial, commercial_service_references
+from golive.profile_flows import Flows, flows_references
+from golive.profile_marketplace import Marketplace
 from golive.profile_inputs import Inputs, OpenApi, ShareLinks, Webhook, input_service_references
+from golive.profile_storage import Backups, Storage
+from golive.profile_tracker import Tracker, tracker_service_references
+from golive.profile_integrations import Integrations
+from golive.profile_release import Gateway, Release, Tracing, gateway_service_references, release_service_references
+from golive.profile_observability import Observability, Performance, observability_service_references
+from golive.profile_cdn import Cdn
+from golive.profile_network import Network
 from golive.profile_transport import (
     Cookies,
     Exposure,
@@ -33,6 +43,9 @@ class Health(Strict):
     db: str | Literal[False] | None = None
     # Dotted JSON paths the readiness body must carry, with the value each must have.
     ready_expect: dict[str, bool | str | int] = Field(default_factory=dict)
+    # Dotted JSON paths of numbers the readiness body reports, with the maximum each may have
+    # (e.g. checks.db_replica_lag_s: 30).
+    ready_limits: dict[str, float] = Field(default_factory=dict)
     budget_ms: int = Field(default=800, gt=0)
 
 
@@ -63,7 +76,16 @@ class Login(Strict):
 
 class TokenPolicy(Strict):
     access_minutes: int = 60
-    refresh_days: int = 30
+    # false: the issuer's refresh tokens never expire by design (Firebase): revocation is what counts
+    refresh_days: int | Literal[False] = 30
+
+    @field_validator("refresh_days", mode="before")
+    @classmethod
+    def _refresh_days_is_a_count_or_false(cls, value: object) -> object:
+        # `true` would otherwise become 1 day; say a number of days, or false for "never expire"
+        if value is True:
+            raise ValueError("refresh_days is a number of days, or false (refresh tokens never expire)")
+        return value
 
 
 class ProtectedEndpoint(Strict):
@@ -135,6 +157,17 @@ class OwnedObject(Strict):
     # the body of a harmless change the other user attempts (PATCH); false: not tried
     patch: dict[str, str | int | bool] | Literal[False] = False
     delete: bool = False
+    # POST sub-paths of item_path the other user attempts ("/cancel"): actions change objects too
+    actions: list[str] = Field(default_factory=list)
+
+    @field_validator("actions")
+    @classmethod
+    def actions_are_sub_paths(cls, actions: list[str]) -> list[str]:
+        wrong = [action for action in actions if not action.startswith("/") or "{" in action]
+        if wrong:
+            raise ValueError(f"actions must be sub-paths of item_path starting with '/', without placeholders: "
+                             f"{wrong}")
+        return actions
 
 
 class ProfileUpdate(Strict):
@@ -229,7 +262,7 @@ class Profile(Strict):
     inputs: Inputs | Literal[False] | None = None
     webhooks: list[Webhook] | Literal[False] | None = None
     share_links: ShareLinks | Literal[False] | None = None
-    openapi: OpenApi | None = None
+    openapi: OpenApi | Literal[False] | None = None  # false: the target publishes no API description
     transport: Transport | Literal[False] | None = None
     cookies: Cookies | Literal[False] | None = None
     rate_limits: list[RateLimitRule] | Literal[False] | None = None
@@ -237,6 +270,20 @@ class Profile(Strict):
     secrets_scan: SecretsScan | Literal[False] | None = None
     runtime_config: RuntimeConfig | Literal[False] | None = None
     inventory: Inventory | Literal[False] | None = None
+    storage: Storage | Literal[False] | None = None
+    backups: Backups | Literal[False] | None = None
+    marketplace: Marketplace | Literal[False] | None = None
+    commercial: Commercial | Literal[False] | None = None
+    tracker: Tracker | Literal[False] | None = None
+    integrations: Integrations | Literal[False] | None = None
+    observability: Observability | Literal[False] | None = None
+    performance: Performance | Literal[False] | None = None
+    release: Release | Literal[False] | None = None
+    gateway: Gateway | Literal[False] | None = None
+    tracing: Tracing | Literal[False] | None = None
+    flows: Flows | Literal[False] | None = None
+    cdn: Cdn | Literal[False] | None = None  # false: no CDN in front of the system
+    network: Network | Literal[False] | None = None  # false: no public host whose ports golive may probe
     # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
     # critical items and missing attestations block GO.
     checklists: list[str] = Field(default_factory=list)
@@ -282,10 +329,22 @@ class Profile(Strict):
             raise ValueError(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
         referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
         referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
+        referenced += tracker_service_references(self.tracker)
+        referenced += observability_service_references(self.observability, self.performance)
+        referenced += release_service_references(self.release) + gateway_service_references(self.gateway)
+        referenced += commercial_service_references(self.commercial)
+        referenced += flows_references(self.flows, set(self.auth.roles) if self.auth else set())
+        if self.integrations and self.integrations.checkout:
+            referenced.append(("integrations.checkout.service", self.integrations.checkout.service))
         if self.inventory:
             referenced.append(("inventory.service", self.inventory.service))
             if not self.auth or self.inventory.role not in self.auth.roles:
                 raise ValueError(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
+        if self.marketplace:
+            referenced += [("marketplace.services", name) for name in self.marketplace.service_names()]
+            for role in (self.marketplace.admin_role, self.marketplace.customer_role, self.marketplace.vendor_role):
+                if not self.auth or role not in self.auth.roles:
+                    raise ValueError(f"marketplace names role {role!r}, which auth.roles does not have")
         for where, name in referenced:
             if name not in names:
                 raise ValueError(f"{where} names service {name!r}, not one of {sorted(names)}")

@@ -132,6 +132,8 @@ class ShareLinks(Strict):
     service: str
     generate_path: str
     role: str | None = None
+    # headers the generate call carries besides the role's token (a service token: env refs)
+    headers: dict[str, str] = Field(default_factory=dict)
     subject: str = "golive-share-probe"
     url_field: str = "url"
     # the signing secret (env ref): lets golive mint expired links in the target's format
@@ -155,7 +157,7 @@ def input_service_references(
     inputs: Inputs | Literal[False] | None,
     webhooks: list[Webhook] | Literal[False] | None,
     share_links: ShareLinks | Literal[False] | None,
-    openapi: OpenApi | None,
+    openapi: OpenApi | Literal[False] | None,
 ) -> list[tuple[str, str]]:
     """(where, service name) of every service these sections name, for the profile's validation."""
     found: list[tuple[str, str]] = []

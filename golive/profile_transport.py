@@ -86,12 +86,14 @@ class RuntimeConfig(Strict):
     path: str
     # dotted path -> expected value: live payment keys (checked in production-kind envs, or always
     # when expect_live_keys is true)
-    live_keys: dict[str, JsonScalar] = Field(default_factory=dict)
+    # false: the system holds no provider keys with a test/live mode (nothing to hold to live)
+    live_keys: dict[str, JsonScalar] | Literal[False] = Field(default_factory=dict)
     expect_live_keys: bool | None = None
     # dotted path -> expected value: real providers, no mock or fallback
-    real_providers: dict[str, JsonScalar] = Field(default_factory=dict)
-    # dotted path -> expected value; null means "unset or false"
-    hardening: dict[str, JsonScalar] = Field(default_factory=dict)
+    # false: the system talks to no third-party provider that could be mocked
+    real_providers: dict[str, JsonScalar] | Literal[False] = Field(default_factory=dict)
+    # dotted path -> expected value; null means "unset or false"; false: the system has no such flags
+    hardening: dict[str, JsonScalar] | Literal[False] = Field(default_factory=dict)
 
 
 def transport_service_references(rate_limits: list[RateLimitRule] | Literal[False] | None,

@@ -35,6 +35,10 @@ class SandboxProcess:
         self.tls_port = 0
         self.redirect_port = 0
         self.state_dir: Path | None = None
+        # free ports nothing listens on: stand-ins for a database and Redis that a public host must
+        # keep closed (SEC-NET-001); a security-group fault makes the sandbox open one
+        self.db_public_port = 0
+        self.redis_public_port = 0
 
     @property
     def url(self) -> str:
@@ -50,13 +54,21 @@ class SandboxProcess:
         assert self.state_dir is not None
         return {
             "SANDBOX_URL": self.url,
+            # host:port alone, for URLs with credentials in front of the host (a Sentry DSN)
+            "SANDBOX_HOSTPORT": f"127.0.0.1:{self.port}",
             "SANDBOX_ADMIN_URL": self.admin_url,
             # the certificate names localhost (and 127.0.0.1): the host name is part of the check
             "SANDBOX_TLS_URL": f"https://localhost:{self.tls_port}",
+            "SANDBOX_TLS_PORT": str(self.tls_port),  # the local stand-in for a public host's 443
             "SANDBOX_HTTP_REDIRECT_URL": f"http://localhost:{self.redirect_port}",
             "SANDBOX_TLS_CA_FILE": str(self.state_dir / "tls" / "ca.pem"),
             "SANDBOX_REPO_DIR": str(self.state_dir / "repo"),
+            **self._public_port_env(),
         }
+
+    def _public_port_env(self) -> dict[str, str]:
+        return {"SANDBOX_DB_PUBLIC_PORT": str(self.db_public_port),
+                "SANDBOX_REDIS_PUBLIC_PORT": str(self.redis_public_port)}
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
         listeners = []
@@ -67,6 +79,7 @@ class SandboxProcess:
             listeners.append(listener)
         listener, tls, redirect = listeners
         self.port, self.tls_port, self.redirect_port = (s.getsockname()[1] for s in listeners)
+        self.db_public_port, self.redis_public_port = _free_ports(2)
         self.state_dir = Path(tempfile.mkdtemp(prefix="golive-sandbox-"))
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
@@ -76,7 +89,8 @@ class SandboxProcess:
                  "--tls-fd", str(tls.fileno()), "--redirect-fd", str(redirect.fileno())],
                 pass_fds=tuple(s.fileno() for s in listeners),
                 # The sandbox stops by itself if this process dies without stopping it.
-                env={**self.env, "SANDBOX_STATE_DIR": str(self.state_dir), "SANDBOX_PARENT_PID": str(os.getpid())},
+                env={**self.env, **self._public_port_env(), "SANDBOX_STATE_DIR": str(self.state_dir),
+                     "SANDBOX_PARENT_PID": str(os.getpid())},
                 cwd=self.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -126,3 +140,17 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
+
+
+def _free_ports(count: int) -> list[int]:
+    """Ports the OS reports free right now (bound together, so distinct, then released)."""
+    probes = []
+    try:
+        for _ in range(count):
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            probes.append(probe)
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()

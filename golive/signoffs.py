@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from golive.checks import CHECK_ID
+from golive.yamlfile import load_yaml
 
 
 class Waiver(BaseModel):
@@ -54,7 +55,7 @@ def _read_list(path: Path, key: str, problems: list[str]) -> list[dict]:
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         problems.append(f"{path}: not valid YAML ({error})")
         return []

@@ -95,5 +95,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RateLimitMiddleware, settings=settings, limiter=state.limiter)
     app.add_middleware(CorsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(RequestLogMiddleware, settings=settings)
     return app

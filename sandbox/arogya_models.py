@@ -40,10 +40,13 @@ class InventoryProduct(Base):
     tax_rate: Mapped[int] = mapped_column(Integer)  # GST percent
     price_paise: Mapped[int] = mapped_column(Integer)
     sellable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # a code of the category master (sandbox/arogya_commercial.py seeds it right after this table)
+    category: Mapped[str | None] = mapped_column(String(24), nullable=True)
 
     def as_json(self) -> dict[str, Any]:
         return {"sku": self.sku, "gtin": self.gtin, "name": self.name, "hsn": self.hsn,
-                "tax_rate": self.tax_rate, "price": self.price_paise / 100, "sellable": self.sellable}
+                "tax_rate": self.tax_rate, "price": self.price_paise / 100, "sellable": self.sellable,
+                "category": self.category}
 
 
 class InventoryBatch(Base):
@@ -76,12 +79,12 @@ ENTITIES = (
     ("VN-HRB", "Himalaya Herbs supplies (vendor)", "vendor"),
     ("MF-AAP", "Arogya Amritam pharmacy (manufacturer)", "manufacturer"),
 )
-# sku, gtin (GTIN-13, GS1 India 890), name, hsn, GST %, price paise
+# sku, gtin (GTIN-13 with a valid GS1 check digit, India 890), name, hsn, GST %, price paise
 PRODUCTS = (
-    ("AA-ASH-250", "8907654321018", "Ashwagandha Churna 250 g", "30049011", 12, 24900),
-    ("AA-TUL-100", "8907654321025", "Tulsi Drops 100 ml", "30049011", 12, 18500),
-    ("AA-CHY-500", "8907654321032", "Chyawanprash 500 g", "21069099", 18, 32000),
-    ("AA-TRI-060", "8907654321049", "Triphala Tablets x60", "30049011", 12, 14000),
+    ("AA-ASH-250", "8907654321012", "Ashwagandha Churna 250 g", "30049011", 12, 24900),
+    ("AA-TUL-100", "8907654321029", "Tulsi Drops 100 ml", "30049011", 12, 18500),
+    ("AA-CHY-500", "8907654321036", "Chyawanprash 500 g", "21069099", 18, 32000),
+    ("AA-TRI-060", "8907654321043", "Triphala Tablets x60", "30049011", 12, 14000),
 )
 
 
@@ -98,7 +101,7 @@ def seed_inventory(session: Session, faults: ActiveFaults, today: date | None = 
     products = [dict(sku=s, gtin=g, name=n, hsn=h, tax_rate=t, price_paise=p) for s, g, n, h, t, p in PRODUCTS]
     if faults.active("duplicate_sku"):
         # a second product master row re-uses an existing SKU (a re-import with a new GTIN)
-        products.append(dict(sku="AA-TUL-100", gtin="8907654321056", name="Tulsi Drops 100 ml (new pack)",
+        products.append(dict(sku="AA-TUL-100", gtin="8907654321050", name="Tulsi Drops 100 ml (new pack)",
                              hsn="30049011", tax_rate=12, price_paise=19000))
     session.add_all(InventoryProduct(sellable=True, **p) for p in products)
     batches = []

@@ -192,10 +192,21 @@ class Database:
             from sandbox.orders import seed_orders  # late: sandbox.orders imports Base from here
 
             seed_orders(session)
+            if self._settings.flavor == "realserv":
+                from sandbox.marketplace import seed_marketplace  # late: it imports Base from here
+
+                seed_marketplace(session, next((u.email for u in self._settings.users if u.role == "vendor"), None))
             if self._settings.flavor == "arogya":
                 from sandbox.arogya_models import seed_inventory  # late: it imports Base from here
 
                 seed_inventory(session, self._settings.faults)
+                from sandbox.arogya_commercial import seed_commercial  # late: it imports Base from here
+
+                seed_commercial(session, self._settings.faults)
+            if self._settings.flavor in ("inventory", "arogya"):
+                from sandbox.stock_flows import seed_stock_flows  # late: it imports Base from here
+
+                seed_stock_flows(session, self._settings)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -8,6 +8,7 @@ HS256 JWTs for the Node-style APIs, Firebase-style RS256 ID tokens for RealServ.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -69,6 +70,28 @@ class Accounts:
     def roles(self) -> frozenset[str]:
         return frozenset(a.role for a in self._by_email.values())
 
+    # sign-ups and the admin's user management (RealServ's marketplace flows)
+    def add(self, email: str, password: str, role: str) -> Account | None:
+        """A new account, or None when the e-mail is taken."""
+        email = email.strip().lower()
+        if email in self._by_email:
+            return None
+        self._by_email[email] = account = Account(email, role, hash_password(password))
+        return account
+
+    def get(self, email: str) -> Account | None:
+        return self._by_email.get(email.strip().lower())
+
+    def set_role(self, email: str, role: str) -> Account | None:
+        account = self.get(email)
+        if account is None:
+            return None
+        self._by_email[account.email] = changed = Account(account.email, role, account.password_hash)
+        return changed
+
+    def remove(self, email: str) -> bool:
+        return self._by_email.pop(email.strip().lower(), None) is not None
+
 
 class FlavorTokens:
     """Issues and strictly verifies one flavor's access tokens (one algorithm, one key id)."""
@@ -79,6 +102,8 @@ class FlavorTokens:
         self.issuer, self.audience, self.roles = issuer, audience, roles
         # fault jwt_key_confusion_accepted: HS256 tokens keyed with our own public key PEM pass
         self._accept_key_confusion = accept_key_confusion
+        # fault firebase_accepts_other_projects: the signature is checked, iss and aud are not
+        self.verifies_project = True
         self._certificate: str | None = None
 
     @classmethod
@@ -93,6 +118,13 @@ class FlavorTokens:
         key = RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256", "use": "sig"})
         return cls(key=key, algorithm="RS256", kid=kid, issuer=f"https://securetoken.google.com/{project}",
                    audience=project, roles=roles, accept_key_confusion=accept_key_confusion)
+
+    def for_project(self, project: str) -> FlavorTokens:
+        """Tokens of another Firebase project: Google signs every project's ID tokens with the same
+        securetoken keys, so only iss and aud tell them apart."""
+        other = copy.copy(self)
+        other.issuer, other.audience = f"https://securetoken.google.com/{project}", project
+        return other
 
     def jwks(self) -> dict[str, Any]:
         """The public key set (empty for HMAC keys: they have no public half)."""
@@ -140,8 +172,8 @@ class FlavorTokens:
                 claims = dict(decoded.claims)
             jwt.JWTClaimsRegistry(
                 leeway=0,
-                iss={"essential": True, "value": self.issuer},
-                aud={"essential": True, "value": self.audience},
+                **({"iss": {"essential": True, "value": self.issuer},
+                    "aud": {"essential": True, "value": self.audience}} if self.verifies_project else {}),
                 exp={"essential": True},
                 iat={"essential": True},
                 sub={"essential": True},

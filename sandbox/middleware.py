@@ -65,9 +65,10 @@ class RequestLogMiddleware:
     Logs the path without the query string (it may carry tokens) and never any header or body.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings | None = None) -> None:
         self.app = app
         self.log = get_logger("access")
+        self.ids_on_errors = not (settings and settings.faults.active("request_id_missing_on_errors"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,7 +84,8 @@ class RequestLogMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                if status < 400 or self.ids_on_errors:
+                    MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
         try:
@@ -133,7 +135,10 @@ class SecurityHeadersMiddleware:
         for name, value in STATIC_SECURITY_HEADERS.items():
             headers[name] = value
         if _is_api(scope["path"]):
-            headers["Cache-Control"] = "no-store"
+            # fault cdn_caches_api_responses: a CDN-friendly default leaked onto the API, so the edge
+            # stores one user's answer and serves it to everyone for an hour
+            cdn_cached = self.faults.active("cdn_caches_api_responses")
+            headers["Cache-Control"] = "public, max-age=3600" if cdn_cached else "no-store"
         # never disclose the stack (uvicorn runs with server_header=False)
         for name in ("Server", "X-Powered-By"):
             if name in headers:

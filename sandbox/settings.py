@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from sandbox import env_groups
 from sandbox.faults import ActiveFaults, UnknownFaultError
 
 ROLES: tuple[str, ...] = ("admin", "manager", "cashier", "superadmin")
@@ -22,6 +23,27 @@ FEATURE_ENV: tuple[str, ...] = (
     "SANDBOX_RAZORPAY_WEBHOOK_SECRET", "SANDBOX_WHATSAPP_APP_SECRET", "SANDBOX_WHATSAPP_VERIFY_TOKEN",
     "SANDBOX_TWILIO_AUTH_TOKEN", "SANDBOX_SENDGRID_PUBLIC_KEY", "SANDBOX_TRACKER_SHARE_SECRET",
     "SANDBOX_UPLOAD_LIMIT_MB", "SANDBOX_MAX_JSON_BODY_KB",
+    # the API key RealServ's gateway issues to the mobile apps (sandbox/routes/gateway.py)
+    "SANDBOX_GATEWAY_API_KEY",
+    # the S3 emulator's one accepted access key (sandbox/emulators/s3.py)
+    "SANDBOX_S3_ACCESS_KEY_ID", "SANDBOX_S3_SECRET_ACCESS_KEY",
+    # observability emulators and the app's error trigger (sandbox/emulators/sentry.py, alerts.py)
+    "SANDBOX_SENTRY_PUBLIC_KEY", "SANDBOX_SENTRY_AUTH_TOKEN", "SANDBOX_ALERTS_TOKEN", "SANDBOX_DEBUG_TOKEN",
+    # the provider accounts the emulators (sandbox/emulators/) accept: unset refuses every call
+    "SANDBOX_RAZORPAY_KEY_ID", "SANDBOX_RAZORPAY_KEY_SECRET", "SANDBOX_TWILIO_ACCOUNT_SID",
+    "SANDBOX_TWILIO_VERIFY_SERVICE_SID", "SANDBOX_TWILIO_TEST_NUMBER", "SANDBOX_TWILIO_TEST_CODE",
+    "SANDBOX_SENDGRID_API_KEY", "SANDBOX_WHATSAPP_ACCESS_TOKEN", "SANDBOX_WHATSAPP_PHONE_NUMBER_ID",
+    "SANDBOX_WHATSAPP_BUSINESS_NUMBER", "SANDBOX_SHIPROCKET_EMAIL", "SANDBOX_SHIPROCKET_PASSWORD",
+    "SANDBOX_SHIPROCKET_PICKUP_LOCATION", "SANDBOX_MAPS_API_KEY",
+    # a second Firebase project (RealServ flavor): its ID tokens must be refused by the services
+    "SANDBOX_FIREBASE_OTHER_PROJECT", "SANDBOX_FIREBASE_OTHER_API_KEY",
+    # the WhatsApp tracker's service tokens and Supabase keys (sandbox/tracker/)
+    "SANDBOX_TRACKER_INTERNAL_REPORT_TOKEN", "SANDBOX_TRACKER_REMINDER_TOKEN",
+    "SANDBOX_SUPABASE_SERVICE_ROLE", "SANDBOX_SUPABASE_ANON_KEY",
+    # free ports golive picked for the database/Redis stand-ins a security-group fault exposes
+    "SANDBOX_DB_PUBLIC_PORT", "SANDBOX_REDIS_PUBLIC_PORT",
+    # RealServ NotificationService's internal token: reads its WhatsApp bot's outbox (sandbox/realserv_bot.py)
+    "SANDBOX_REALSERV_INTERNAL_TOKEN",
 )
 
 #: the env vars /health/ready reports as ``checks.env``
@@ -134,6 +156,12 @@ class Settings:
     #: the RealServ flavor's Firebase project id and Web API key
     firebase_project: str = "golive-sandbox"
     firebase_api_key: str | None = None
+    #: what the running build reports about itself (SANDBOX_RELEASE, SANDBOX_RELEASE_COMMIT); a build
+    #: nobody stamped reports what an unstamped dev build does
+    release: str = "0.0.0-dev"
+    release_commit: str = "unknown"
+    #: the deployment variables of sandbox/env_groups.py that are set (readiness reports their groups)
+    configured_env: frozenset[str] = frozenset()
     #: distinguishes parallel sandboxes (Postgres schema, Redis keys)
     instance_id: str = field(default_factory=lambda: secrets.token_hex(6))
     host: str = "127.0.0.1"
@@ -163,6 +191,9 @@ class Settings:
             faults = ActiveFaults.parse(env.get("SANDBOX_FAULTS"))
         except UnknownFaultError as exc:
             raise ConfigError(str(exc)) from exc
+        # a deploy that lost variables (release faults) starts without them, like the real one would
+        lost = env_groups.unset_by_faults(faults.names)
+        env = {name: value for name, value in env.items() if name not in lost}
 
         schema = get("SANDBOX_DB_SCHEMA")
         if schema is not None and not _SCHEMA_RE.match(schema):
@@ -195,4 +226,7 @@ class Settings:
             users=parse_users(get("SANDBOX_USERS"), env),
             firebase_project=get("SANDBOX_FIREBASE_PROJECT") or "golive-sandbox",
             firebase_api_key=get("SANDBOX_FIREBASE_API_KEY"),
+            release=get("SANDBOX_RELEASE") or "0.0.0-dev",
+            release_commit=get("SANDBOX_RELEASE_COMMIT") or "unknown",
+            configured_env=env_groups.configured(env),
         )

@@ -63,8 +63,56 @@ def privileged_fields_taken(sent: Mapping[str, Any], before: Mapping[str, Any], 
                     "bind request bodies to an explicit allow-list of user-editable fields")]
 
 
+def listed_items(body: Any) -> list[Any] | None:
+    """The entries of a list answer: a bare JSON list, or the common envelope ``{"items": [...]}``
+    (None when the body is neither, so the caller can say the list did not parse)."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, Mapping) and isinstance(body.get("items"), list):
+        return list(body["items"])
+    return None
+
+
 def object_changes(before: Mapping[str, Any], after: Mapping[str, Any] | None) -> list[str]:
     """Fields that differ between two reads of one object (['<deleted>'] when it is gone)."""
     if after is None:
         return ["<deleted>"]
     return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+# --- allowed writes proven without writing ----------------------------------------------------
+
+#: a body no endpoint can parse: a write endpoint must refuse it before any of its logic runs
+UNPARSEABLE_JSON_BODY = b'{"golive_authz_probe": '
+#: answers that mean "your request reached validation" (bad request, too large, wrong media type)
+VALIDATION_STATUSES = frozenset({400, 413, 415, 422})
+
+
+def validation_proves_authorization(anonymous_status: int) -> bool:
+    """A validation answer proves authorization passed only if the endpoint authenticates first:
+    the same unparseable body sent anonymously must be refused with 401/403 (or be accepted, a
+    finding of its own), not answered with a validation error."""
+    return anonymous_status in (401, 403) or 200 <= anonymous_status < 300
+
+
+def evaluate_write_cell_by_validation(role: str, endpoint: str, anonymous_status: int,
+                                      role_status: int) -> list[Finding]:
+    """An allowed role's write cell, sent an unparseable body: 4xx validation means it was let in."""
+    findings: list[Finding] = []
+    if 200 <= anonymous_status < 300:
+        findings.append(Finding("anonymous-reaches-write-endpoint", f"401 for an anonymous caller on {endpoint}",
+                                f"HTTP {anonymous_status}", f"put the role guard in front of {endpoint}"))
+    if role_status in VALIDATION_STATUSES:
+        return findings
+    if role_status in (401, 403):
+        findings.append(Finding("role-refused-allowed-endpoint", f"{role} let through to validation on {endpoint} "
+                                "(400/422 for an unparseable body)", f"HTTP {role_status}",
+                                "grant the role this endpoint, or correct auth.protected[].roles in the profile"))
+    elif 200 <= role_status < 300:
+        findings.append(Finding("unparseable-body-accepted", f"400/422 for an unparseable JSON body on {endpoint}",
+                                f"HTTP {role_status} (the write may have run on garbage)",
+                                "parse and validate the body before acting on it; refuse what does not parse"))
+    else:
+        findings.append(Finding("write-cell-unexpected-answer", f"400/422 for {role} on {endpoint}",
+                                f"HTTP {role_status}", "check the endpoint's method and path in auth.protected"))
+    return findings

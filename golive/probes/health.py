@@ -30,3 +30,21 @@ def evaluate_readiness(body: Any, expect: dict[str, Any]) -> list[Finding]:
             findings.append(Finding("readiness-check-failing", f"{path}={wanted!r}", f"{path}={found!r}",
                                     f"the {path.split('.')[-1]} dependency is not ready"))
     return findings
+
+
+def evaluate_readiness_limits(body: Any, limits: dict[str, float]) -> list[Finding]:
+    """Every limited number is reported and within its maximum (replica lag, queue depth, ...)."""
+    findings = []
+    for path, maximum in limits.items():
+        found = lookup(body, path)
+        name = path.split(".")[-1]
+        if found is _MISSING:
+            findings.append(Finding("readiness-measure-missing", f"{path} <= {maximum:g} in the readiness body",
+                                    f"no {path}", f"make readiness measure and report {name}"))
+        elif isinstance(found, bool) or not isinstance(found, int | float):  # true is not a number of seconds
+            findings.append(Finding("readiness-measure-not-number", f"{path} as a number <= {maximum:g}",
+                                    f"{path}={found!r}", f"report {name} as a plain number"))
+        elif found != found or found > maximum:  # NaN: the measurement failed
+            findings.append(Finding("readiness-measure-over-limit", f"{path} <= {maximum:g}", f"{path}={found!r}",
+                                    f"{name} is above its limit: find what holds it up before sending traffic"))
+    return findings

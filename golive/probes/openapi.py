@@ -114,3 +114,17 @@ def injectable(operations: list[Operation], *, methods: tuple[str, ...] = ("GET"
     """Operations a read-only sweep may probe: the given methods, with a string query or path parameter."""
     return [op for op in operations if op.method in methods
             and any(p.location in ("query", "path") and p.type == "string" for p in op.parameters)]
+
+
+#: methods whose documented JSON body a malformed-input sweep may send an unparseable body to
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def json_body_operations(operations: list[Operation], *, known: set[str] | frozenset[str] = frozenset(),
+                         limit: int = 20) -> list[Operation]:
+    """Write operations documenting a JSON body (named fields), minus those already ``known`` by label.
+
+    Only an unparseable body is ever sent to them: it cannot be mistaken for a valid write, so the
+    sweep stays a probe even on endpoints nobody vetted for it."""
+    return [op for op in operations
+            if op.method in BODY_METHODS and op.body_fields and op.label not in known][:limit]

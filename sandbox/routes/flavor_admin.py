@@ -19,6 +19,7 @@ _PAGE = """<!doctype html>
 <head>
   <meta charset="utf-8">
   <meta name="api-base" content="{api_base}">
+  <meta name="release" content="{release}">
   <title>{title} - Arogya Amritam admin</title>
   <script src="/static/arogya-admin.js" defer></script>
 </head>
@@ -91,7 +92,9 @@ def build_router(settings: Settings) -> APIRouter:
 
     def render(request: Request, page: str, title: str, body: str) -> HTMLResponse:
         base = html.escape(api_base(own_port(request.scope, settings)))
-        return HTMLResponse(_PAGE.format(api_base=base, title=title, page=page, body=body))
+        # the commit this front-end was built from (Vercel: VERCEL_GIT_COMMIT_SHA at build time)
+        release = html.escape(settings.release_commit)
+        return HTMLResponse(_PAGE.format(api_base=base, release=release, title=title, page=page, body=body))
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request) -> HTMLResponse:

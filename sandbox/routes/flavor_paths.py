@@ -16,7 +16,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from sandbox import marketplace, realserv_bot, realserv_records, service_health
 from sandbox.flavor_auth import ACCESS_TTL_SECONDS, Account, Accounts, FlavorTokens
+from sandbox.release import ReleaseIdentity
+from sandbox.routes import flavor_inputs, flavor_objects, flavor_openapi, flavor_payments
 from sandbox.settings import Settings
 
 
@@ -115,7 +118,8 @@ def node_api(settings: Settings) -> APIRouter:
 
     @router.get("/", response_class=HTMLResponse)
     def landing() -> HTMLResponse:
-        return HTMLResponse(LANDING_PAGE.format(name=settings.flavor))
+        # HTML names the current build's assets: a CDN must revalidate it on every request
+        return HTMLResponse(LANDING_PAGE.format(name=settings.flavor), headers={"Cache-Control": "no-cache"})
 
     return router
 
@@ -123,13 +127,24 @@ def node_api(settings: Settings) -> APIRouter:
 def realserv(settings: Settings) -> APIRouter:
     """Seven services under /<name>/, a Firebase-like sign-in under /firebase, and its JWKS."""
     accounts = Accounts(settings.users)
-    tokens = FlavorTokens.firebase(settings.firebase_project, roles=accounts.roles,
+    # fault firebase_staging_project: the deployment signs users in through the staging project
+    project = settings.firebase_project + ("-staging" if settings.faults.active("firebase_staging_project") else "")
+    tokens = FlavorTokens.firebase(project, roles=accounts.roles,
                                    accept_key_confusion=settings.faults.active("jwt_key_confusion_accepted"))
+    tokens.verifies_project = not settings.faults.active("firebase_accepts_other_projects")
+    # a second Firebase project (say the team's dev project) with the same test accounts: its ID
+    # tokens are signed with the same Google keys, only iss/aud differ
+    other_project = settings.feature_env.get("SANDBOX_FIREBASE_OTHER_PROJECT")
+    other_api_key = settings.feature_env.get("SANDBOX_FIREBASE_OTHER_API_KEY")
+    other_tokens = tokens.for_project(other_project) if other_project and other_api_key else None
     router = APIRouter(tags=["realserv"])
+    # the seven services run one release; their health answers say which (sandbox/release.py)
+    release = ReleaseIdentity(settings)
 
     @router.post("/firebase/v1/accounts:signInWithPassword")
     async def sign_in(body: FirebaseSignIn, key: Annotated[str, Query(max_length=256)] = "") -> JSONResponse:
-        if settings.firebase_api_key is None or key != settings.firebase_api_key:
+        issuer = other_tokens if other_tokens is not None and key == other_api_key else tokens
+        if issuer is tokens and (settings.firebase_api_key is None or key != settings.firebase_api_key):
             return _firebase_error("API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")
         account = await run_in_threadpool(accounts.authenticate, body.email, body.password)
         if account is None:
@@ -141,7 +156,7 @@ def realserv(settings: Settings) -> APIRouter:
             "email": account.email,
             "displayName": "",
             "registered": True,
-            "idToken": tokens.issue(account, "access"),
+            "idToken": issuer.issue(account, "access"),
             # Firebase refresh tokens are opaque: only the securetoken endpoint can read them
             "refreshToken": secrets_token(),
             "expiresIn": str(ACCESS_TTL_SECONDS),
@@ -155,9 +170,27 @@ def realserv(settings: Settings) -> APIRouter:
     def x509_certificates() -> dict[str, str]:
         return tokens.x509_certificates()
 
+    # the marketplace flows first: their routes replace the demo handlers of the same paths
+    router.include_router(marketplace.build_router(settings, accounts, tokens))
+    # IntegrationService's subscriptions and the admin read-back/delete routes (before the demo routes)
+    router.include_router(realserv_records.build_router(settings, accounts, tokens))
     for name, spec in REALSERV_SERVICES.items():
-        router.add_api_route(f"/{name}/health", _health_of(name), methods=["GET"])
+        router.add_api_route(f"/{name}/health", _health_of(name, settings, release), methods=["GET"])
         _protected_route(router, tokens, Protected(spec.method, f"/{name}{spec.path}", spec.roles), name)
+    # PaymentService takes Razorpay payments; NotificationService receives WhatsApp Cloud API events
+    router.include_router(flavor_payments.payments_router(settings, tokens.guard(), prefix="/payment"))
+    # ... and answers buyers' messages with its bot (sandbox/realserv_bot.py), replies in an outbox
+    router.include_router(flavor_payments.whatsapp_router(settings, prefix="/notification",
+                                                          on_delivery=realserv_bot.answer_delivery))
+    router.include_router(realserv_bot.outbox_router(settings, prefix="/notification"))
+    # IdentityService's FluentValidation rules as a dry run; VendorService's document upload (100 MB)
+    router.include_router(flavor_inputs.validation_router(settings, tokens.guard(), "/api/users/validate",
+                                                          prefix="/identity"))
+    router.include_router(flavor_inputs.upload_router(settings, tokens.guard("vendor"), "/api/vendors/me/documents",
+                                                      100, prefix="/vendor"))
+    # IdentityService: customers' delivery addresses (object level) and PATCH /api/users/me
+    router.include_router(flavor_objects.build_router(settings, tokens, me_path="/api/users/me", prefix="/identity"))
+    router.include_router(flavor_openapi.identity_router(settings, tokens.guard("admin")))  # Swagger, admins only
     return router
 
 
@@ -165,10 +198,10 @@ def secrets_token() -> str:
     return "AMf-" + secrets.token_urlsafe(96)
 
 
-def _health_of(service: str) -> Any:
-    async def health() -> dict[str, str]:
-        # ASP.NET Core health checks answer "Healthy"; the name tells the seven apart
-        return {"status": "Healthy", "service": service}
+def _health_of(service: str, settings: Settings, release: ReleaseIdentity) -> Any:
+    async def health() -> JSONResponse:
+        # ASP.NET Core's health-check report: overall status, the release, every dependency check
+        return service_health.report(service, settings, release)
 
     return health
 

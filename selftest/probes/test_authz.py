@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from golive.probes.authz import evaluate_matrix_cell, find_sensitive_fields, object_changes, privileged_fields_taken
+from golive.probes.authz import (
+    evaluate_matrix_cell,
+    find_sensitive_fields,
+    listed_items,
+    object_changes,
+    privileged_fields_taken,
+)
 from golive.probes.findings import names
 
 SENSITIVE = ["password", "password_hash", "secret", "refresh_token"]
@@ -57,3 +63,18 @@ def test_object_changes():
     assert object_changes(before, dict(before)) == []
     assert object_changes(before, {**before, "note": "x"}) == ["note"]
     assert object_changes(before, None) == ["<deleted>"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ([{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 2}]),   # a bare list
+    ({"items": [{"id": 7}], "total": 1}, [{"id": 7}]),  # the common envelope, extra members ignored
+    ({"items": []}, []),
+    ([], []),
+    ({"items": {"id": 7}}, None),                       # items that are not a list
+    ({"data": [{"id": 7}]}, None),                      # another envelope: not guessed at
+    ({"id": 7}, None),
+    ("orders", None),
+    (None, None),
+])
+def test_listed_items(body, expected):
+    assert listed_items(body) == expected

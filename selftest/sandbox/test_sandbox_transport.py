@@ -57,7 +57,7 @@ def test_https_listener_serves_the_app_with_a_certificate_from_the_local_ca(sand
     context = ssl.create_default_context(cafile=str(state / "tls" / "ca.pem"))
     with httpx.Client(trust_env=False, verify=context, timeout=5) as client:
         response = client.get(f"https://localhost:{tls}/health/live")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json()["status"] == "ok"
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
 
 

@@ -150,3 +150,18 @@ def test_inventory_section_names_a_known_service_and_role():
     for wrong in ({"service": "web"}, {"role": "cashier"}):
         with pytest.raises(ValidationError, match="inventory"):
             Profile.model_validate({**base, "inventory": {**section, **wrong}})
+
+
+def test_owned_object_actions_are_post_sub_paths_of_the_item():
+    base = {"name": "shop", "services": [{"name": "api", "base_url": "https://api.example.test"}],
+            "auth": {"login": {"service": "api", "path": "/login"},
+                     "roles": {"a": {"username": "a", "password": "p"}, "b": {"username": "b", "password": "p"}}}}
+    owned = {"name": "orders", "service": "api", "list_path": "/orders", "item_path": "/orders/{id}",
+             "owner_role": "a", "other_role": "b"}
+    plain = Profile.model_validate({**base, "authorization": {"objects": [owned]}})
+    assert plain.authorization.objects[0].actions == []  # type: ignore[union-attr]
+    with_actions = Profile.model_validate({**base, "authorization": {"objects": [{**owned, "actions": ["/cancel"]}]}})
+    assert with_actions.authorization.objects[0].actions == ["/cancel"]  # type: ignore[union-attr]
+    for wrong in (["cancel"], ["/{id}/cancel"]):
+        with pytest.raises(ValidationError, match="actions"):
+            Profile.model_validate({**base, "authorization": {"objects": [{**owned, "actions": wrong}]}})

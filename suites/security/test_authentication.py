@@ -6,7 +6,9 @@ from golive.auth import login
 
 
 @check("SEC-AUTH-001", "Each role in the profile can log in and gets an access token", critical=True,
-       items=["arogya:S0-EXIT-02", "arogya:S1-EXIT-03", "consolidated:LAUNCH-WINDOW-04"], gates=["S0"])
+       items=["arogya:S0-EXIT-02", "arogya:S1-EXIT-03", "consolidated:LAUNCH-WINDOW-04",
+              # part of the smoke set
+              "arogya:S7-TASK-03", "arogya:S7-EXIT-01", "inventory:SUCCESS-01", "consolidated:CMD-03"], gates=["S0"])
 def test_role_can_log_in(profile, auth_config, role, http):
     tokens = login(http, auth_config, str(profile.service(auth_config.login.service).base_url), role)
     expect.true(tokens.access.count(".") == 2, f"{role} access token is not a JWT",
@@ -15,7 +17,7 @@ def test_role_can_log_in(profile, auth_config, role, http):
 
 
 @check("SEC-AUTH-002", "Protected endpoints refuse requests without a token", critical=True, safety="probe",
-       items=["realserv:SEC-AUTH-02", "realserv:TEST-SEC-03"])
+       items=["realserv:SEC-AUTH-02", "realserv:TEST-SEC-03", "inventory:SECURITY-01", "realserv:DEP-STG-05"])
 def test_protected_endpoint_requires_token(profile, auth_config, protected_endpoint, http):
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
     response = http.request(protected_endpoint.method, url, intent="probe")

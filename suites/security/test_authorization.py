@@ -10,15 +10,21 @@ from golive.expect import where
 from golive.outcomes import CheckFailed
 from golive.profile import Authorization
 from golive.probes.authz import (
+    UNPARSEABLE_JSON_BODY,
     evaluate_matrix_cell,
+    evaluate_write_cell_by_validation,
     find_sensitive_fields,
+    listed_items,
     object_changes,
     privileged_fields_taken,
+    validation_proves_authorization,
 )
 
 RBAC_ITEMS = ["realserv:SEC-AUTH-04", "arogya:S4-EXIT-03", "whatsapp_tracker:BETA-ROLE-03",
-              "realserv:TEST-SEC-04", "inventory:SECURITY-03", "consolidated:TEAM-02"]
-OBJECT_ITEMS = ["realserv:SEC-AUTH-04", "realserv:TEST-SEC-04"]
+              "realserv:TEST-SEC-04", "inventory:SECURITY-03", "consolidated:TEAM-02",
+              "inventory:SECURITY-01",  # the audit trail is in inventory's auth.protected, admin only
+              "inventory:MAINT-MONTH-03"]  # the monthly security audit: roles, and (below) objects
+OBJECT_ITEMS = ["realserv:SEC-AUTH-04", "realserv:TEST-SEC-04", "inventory:MAINT-MONTH-03"]
 READ_METHODS = ("GET", "HEAD")
 
 
@@ -35,9 +41,24 @@ def authorization_of(profile):  # type: ignore[no-untyped-def]
        critical=True, safety="probe", items=RBAC_ITEMS)
 def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens, http):
     allowed = role in protected_endpoint.roles
-    if allowed and protected_endpoint.method not in READ_METHODS:
-        unverified(f"{role} may call {protected_endpoint.label}: proving it would change data")
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
+    if allowed and protected_endpoint.method not in READ_METHODS:
+        # Proving an allowed write without writing: send a body that cannot parse. Reaching validation
+        # (400/422) shows the role got past the guard, provided an anonymous caller with the same body
+        # is stopped at the guard (401/403) rather than at validation.
+        json_type = {"Content-Type": "application/json"}
+        anonymous = http.request(protected_endpoint.method, url, content=UNPARSEABLE_JSON_BODY, headers=json_type,
+                                 intent="probe")
+        if not validation_proves_authorization(anonymous.status_code):
+            unverified(f"{role} may call {protected_endpoint.label}: it answers an anonymous unparseable body with "
+                       f"HTTP {anonymous.status_code}, so a validation error cannot show authorization passed, and "
+                       "proving it otherwise would change data")
+        response = http.request(protected_endpoint.method, url, content=UNPARSEABLE_JSON_BODY,
+                                headers={**bearer(tokens(role).access), **json_type}, intent="probe")
+        expect.no_findings(evaluate_write_cell_by_validation(role, protected_endpoint.label, anonymous.status_code,
+                                                             response.status_code),
+                           f"{role} on {protected_endpoint.label}", where=where(response))
+        return
     response = http.request(protected_endpoint.method, url, headers=bearer(tokens(role).access),
                             intent=None if allowed else "probe")
     expect.no_findings(evaluate_matrix_cell(role, protected_endpoint.label, allowed, response.status_code),
@@ -49,8 +70,8 @@ def _first_owned(profile, owned, tokens, http):  # type: ignore[no-untyped-def]
     service = profile.service(owned.service)
     listing = http.get(service.url(owned.list_path), headers=bearer(tokens(owned.owner_role).access))
     expect.status(listing, 200, f"{owned.owner_role} cannot list their {owned.name}")
-    items = expect.json_body(listing, f"the {owned.name} list")
-    if not isinstance(items, list) or not items or not isinstance(items[0], dict) or owned.id_field not in items[0]:
+    items = listed_items(expect.json_body(listing, f"the {owned.name} list"))  # a bare list or {"items": [...]}
+    if not items or not isinstance(items[0], dict) or owned.id_field not in items[0]:
         unverified(f"{owned.owner_role} owns no {owned.name} to test other users' access with")
     object_id = items[0][owned.id_field]
     return object_id, service.url(owned.item_path.replace("{id}", str(object_id)))
@@ -69,8 +90,11 @@ def test_other_users_objects_unreadable(profile, auth_config, tokens, http):
         expect.status(response, {403, 404}, f"{owned.other_role} reads {owned.owner_role}'s {owned.name} {object_id}",
                       fix="load objects by id AND owner (or check the owner after loading)")
         listing = http.get(profile.service(owned.service).url(owned.list_path), headers=bearer(other))
-        ids = [item.get(owned.id_field) for item in expect.json_body(listing, f"the {owned.name} list")
-               if isinstance(item, dict)] if listing.status_code == 200 else []
+        listed = listed_items(expect.json_body(listing, f"the {owned.name} list")) \
+            if listing.status_code == 200 else []
+        if listed is None:
+            unverified(f"{owned.other_role}'s {owned.name} list is neither a JSON list nor {{\"items\": [...]}}")
+        ids = [item.get(owned.id_field) for item in listed if isinstance(item, dict)]
         expect.true(object_id not in ids, f"{owned.other_role}'s {owned.name} list shows {owned.owner_role}'s objects",
                     expected=f"no {owned.name} {object_id}", found=f"ids {ids[:10]}", where=where(listing),
                     fix="filter list queries by the signed-in user")
@@ -80,9 +104,10 @@ def test_other_users_objects_unreadable(profile, auth_config, tokens, http):
        critical=True, safety="probe", items=OBJECT_ITEMS)
 def test_other_users_objects_unchangeable(profile, auth_config, tokens, http):
     authorization = authorization_of(profile)
-    attempts = [o for o in authorization.objects if o.patch or o.delete]
+    attempts = [o for o in authorization.objects if o.patch or o.delete or o.actions]
     if not attempts:
-        unverified("the profile names no owned object to attempt changes on (authorization.objects[].patch/delete)")
+        unverified("the profile names no owned object to attempt changes on "
+                   "(authorization.objects[].patch/delete/actions)")
     for owned in attempts:
         object_id, url = _first_owned(profile, owned, tokens, http)
         owner, other = bearer(tokens(owned.owner_role).access), bearer(tokens(owned.other_role).access)
@@ -90,6 +115,10 @@ def test_other_users_objects_unchangeable(profile, auth_config, tokens, http):
         if owned.patch:
             attempt = http.patch(url, headers=other, json=owned.patch, intent="probe")
             _verify_untouched(http, url, owner, before, attempt, owned, object_id, "changes")
+        for action in owned.actions:
+            # an action (cancel, refund, ...) changes the object as surely as a PATCH does
+            attempt = http.post(url + action, headers=other, intent="probe")
+            _verify_untouched(http, url, owner, before, attempt, owned, object_id, f"runs POST {action} on")
         if owned.delete:
             attempt = http.delete(url, headers=other, intent="probe")
             _verify_untouched(http, url, owner, before, attempt, owned, object_id, "deletes")
@@ -99,16 +128,17 @@ def _verify_untouched(http, url, owner, before, attempt, owned, object_id, verb)
     after_response = http.get(url, headers=owner)
     after = after_response.json() if after_response.status_code == 200 else None
     changed = object_changes(before, after)
-    if changed and after is not None:
+    restorable = [k for k in changed if k in before and owned.patch and k in owned.patch]
+    if restorable and after is not None:
         # compensation of an accepted probe: the owner puts their own values back
-        http.patch(url, headers=owner, json={k: before[k] for k in changed if k in before and k in owned.patch},
-                   intent="probe")
+        http.patch(url, headers=owner, json={k: before[k] for k in restorable}, intent="probe")
     if changed or attempt.status_code not in (403, 404):
         raise CheckFailed(
             f"{owned.other_role} {verb} {owned.owner_role}'s {owned.name} {object_id}",
             expected="HTTP 403 or 404 and the object unchanged",
             found=f"HTTP {attempt.status_code}; changed: {', '.join(changed) or 'nothing'}"
-                  + (" (deleted: cannot be restored)" if after is None else " (restored)" if changed else ""),
+                  + (" (deleted: cannot be restored)" if after is None else " (restored)" if restorable
+                     else " (not restorable by golive: restore it by hand)" if changed else ""),
             where=where(attempt),
             fix="authorize every write by the object's owner, not just by a valid token",
         )

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from golive import check, expect, required, unverified
-from golive.profile_inputs import InjectionTarget
+from golive.profile_inputs import Endpoint, InjectionTarget
 from golive import api_description
 from golive.probes import errors, injection, inputs, openapi, uploads
 from golive.probes.findings import Finding
@@ -27,14 +27,17 @@ def input_config(profile):
 
 
 @pytest.fixture
-def call(profile, http, tokens):
-    """``call(endpoint, path=None, **kwargs)``: the endpoint's method and URL, with its role's token."""
+def call(profile, http, request):
+    """``call(endpoint, path=None, **kwargs)``: the endpoint's method and URL, with its role's token.
+
+    Tokens are fetched only for endpoints with a role: a system without logins (auth: false) still
+    has anonymous endpoints to probe."""
 
     def send(endpoint, path=None, headers=None, **kwargs):
         url = profile.service(endpoint.service).url(path or endpoint.path)
         headers = dict(headers or {})
         if endpoint.role:
-            headers["Authorization"] = f"Bearer {tokens(endpoint.role).access}"
+            headers["Authorization"] = f"Bearer {request.getfixturevalue('tokens')(endpoint.role).access}"
         intent = None if endpoint.method == "GET" else "probe"
         return http.request(endpoint.method, url, headers=headers, intent=intent, **kwargs)
 
@@ -167,7 +170,8 @@ def parameters_of(target):
 
 
 @check("SEC-INPUT-005", "SQL-injection probes (error, boolean, time based) cause no 5xx, no SQL text, "
-       "no data or timing difference", safety="probe", items=["realserv:SEC-INPUT-05", "realserv:TEST-SEC-01"])
+       "no data or timing difference", safety="probe", items=["realserv:SEC-INPUT-05", "realserv:TEST-SEC-01",
+                                                                "realserv:DEP-STG-05"])
 def test_sql_injection_refused(input_config, profile, http, tokens, call):
     findings = []
     declared, discovered = injection_targets(input_config, profile, http, tokens)
@@ -253,17 +257,38 @@ MALFORMED_BODIES = (
     ("a deeply nested value", b'{"a":' * 64 + b"1" + b"}" * 64, "application/json"),
     ("form data for a JSON endpoint", b"name=golive&phone=%00", "application/x-www-form-urlencoded"),
 )
+#: the one malformed body sent to documented writes nobody vetted: no parser can read it as a valid write
+UNPARSEABLE_BODY = MALFORMED_BODIES[0][1]
+
+
+def documented_json_writes(profile, http, tokens, known):  # type: ignore[no-untyped-def]
+    """The API description's POST/PUT/PATCH operations with a documented JSON body, as endpoints."""
+    spec = profile.openapi
+    documented = api_description.operations(profile, http, lambda role: tokens(role).access)
+    return [Endpoint(service=spec.service, path=api_description.example_path(op), method=op.method,
+                     role=spec.role if op.security else None)
+            for op in openapi.json_body_operations(documented, known=known, limit=spec.max_operations)]
+
+
 MALFORMED_QUERIES = ({"limit": "abc"}, {"limit": "-1e309"}, {"q": "%00'\"<>"}, {"page": "[]"}, {"q": "\udcff"})
 
 
 @check("SEC-INPUT-009", "Error answers show no stack trace, SQL, debugger or internal path", safety="probe",
        items=OWASP)
-def test_error_answers_disclose_nothing(input_config, call):
+def test_error_answers_disclose_nothing(profile, input_config, call, http, tokens):
     findings = []
-    endpoints = required(input_config.malformed, "endpoints to send malformed input to (inputs.malformed)")
+    if input_config.malformed is False:
+        required(False, "endpoints to send malformed input to (inputs.malformed)")
+    declared = list(input_config.malformed or [])
+    # the API description's JSON-body writes too; they only ever get a body that cannot parse
+    discovered = documented_json_writes(profile, http, tokens, {e.label for e in declared}) if profile.openapi else []
+    endpoints = required(declared + discovered, "endpoints to send malformed input to (inputs.malformed, or "
+                         "JSON-body operations in the API description)")
     provoked = 0
     for endpoint in endpoints:
-        if endpoint.method == "GET":
+        if endpoint in discovered:
+            attempts = [{"content": UNPARSEABLE_BODY, "headers": {"Content-Type": "application/json"}}]
+        elif endpoint.method == "GET":
             attempts = [{"params": {k: v.encode("utf-8", "surrogateescape").decode("latin-1") for k, v in q.items()}}
                         for q in MALFORMED_QUERIES]
         else:

@@ -45,7 +45,9 @@ def test_live_provider_keys(golive_settings, profile, runtime_config_policy, htt
     wanted = policy.expect_live_keys if policy.expect_live_keys is not None else golive_settings.is_production
     if not wanted:
         not_applicable("test keys are expected outside production (runtime_config.expect_live_keys)")
-    live_keys = required(policy.live_keys, "fields reporting provider key modes (runtime_config.live_keys)")
+    live_keys = required(policy.live_keys, "fields reporting provider key modes (runtime_config.live_keys)",
+                         absent="the profile says the system holds no provider keys with a test mode "
+                                "(runtime_config.live_keys: false)")
     response, body = config_report(profile, policy, http)
     findings = evaluate_no_test_keys(body)
     findings += evaluate_fields(body, live_keys, name="provider-not-live",
@@ -55,7 +57,8 @@ def test_live_provider_keys(golive_settings, profile, runtime_config_policy, htt
 
 @check("SEC-SECRETS-003", "No mock or fallback providers in production", items=["arogya:S5-EXIT-02"])
 def test_real_providers(profile, runtime_config_policy, http):
-    required(runtime_config_policy.real_providers, "fields reporting provider implementations (runtime_config.real_providers)")
+    required(runtime_config_policy.real_providers, "fields reporting provider implementations (runtime_config.real_providers)",
+             absent="the profile says the system uses no third-party providers (runtime_config.real_providers: false)")
     response, body = config_report(profile, runtime_config_policy, http)
     expect.no_findings(evaluate_fields(body, runtime_config_policy.real_providers, name="provider-mocked",
                                        fix="configure the real provider; remove mock/fallback switches from production"),
@@ -65,7 +68,8 @@ def test_real_providers(profile, runtime_config_policy, http):
 @check("SEC-SECRETS-004", "Hardening flags are set (ALLOW_INSECURE_TRACKER=false, SKIP_WEBHOOK_SIGNATURE unset)",
        critical=True, items=["whatsapp_tracker:SEC-01", "whatsapp_tracker:SEC-03"])
 def test_hardening_flags(profile, runtime_config_policy, http):
-    required(runtime_config_policy.hardening, "hardening flags in the config report (runtime_config.hardening)")
+    required(runtime_config_policy.hardening, "hardening flags in the config report (runtime_config.hardening)",
+             absent="the profile says the system has no hardening flags (runtime_config.hardening: false)")
     response, body = config_report(profile, runtime_config_policy, http)
     expect.no_findings(evaluate_fields(body, runtime_config_policy.hardening, name="hardening-flag-unsafe",
                                        fix="set the flag to its safe value in the production environment"),

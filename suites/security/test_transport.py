@@ -14,8 +14,8 @@ from golive.probes.tls import (
 from golive.probes.transport import evaluate_cookie, evaluate_https_redirect, parse_set_cookie
 from golive.tls_scan import TlsScanError, scan
 
-HTTPS_ITEMS = ["realserv:SEC-NET-01", "consolidated:ENV-TLS-02"]
-TLS_ITEMS = ["realserv:SEC-NET-02", "consolidated:ENV-TLS-01", "realserv:INF-LB-04"]
+HTTPS_ITEMS = ["realserv:SEC-NET-01", "consolidated:ENV-TLS-02", "inventory:SECURITY-04"]
+TLS_ITEMS = ["realserv:SEC-NET-02", "consolidated:ENV-TLS-01", "realserv:INF-LB-04", "inventory:SECURITY-04"]
 
 
 def tls_facts(policy, reachability):
@@ -56,7 +56,9 @@ def test_tls_protocols(transport_policy, reachability):
     expect.no_findings(evaluate_protocols(facts), "legacy TLS protocols accepted", where=facts.where)
 
 
-@check("SEC-TLS-002", "The certificate chain is trusted and names the host", critical=True, items=TLS_ITEMS)
+# realserv INF-GW-02: the transport https_url is the API Gateway custom domain (api.realserv...)
+@check("SEC-TLS-002", "The certificate chain is trusted and names the host", critical=True,
+       items=[*TLS_ITEMS, "realserv:INF-GW-02"])
 def test_tls_chain_and_hostname(transport_policy, reachability):
     facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_trust(facts), "certificate not trusted for this host", where=facts.where)

@@ -15,7 +15,8 @@ from golive.probes import share_links, signatures
 from golive.probes.findings import Finding
 
 ITEMS_SIGNATURES = ["realserv:SEC-WEBHOOK-01", "realserv:SEC-WEBHOOK-02", "whatsapp_tracker:GATE-03",
-                    "whatsapp_tracker:SEC-03"]
+                    "whatsapp_tracker:SEC-03", "whatsapp_tracker:ENV-06", "whatsapp_tracker:ENV-10",
+                    "consolidated:PAY-01"]
 
 
 @pytest.fixture
@@ -142,7 +143,8 @@ def test_forged_payment_changes_nothing(profile, payment_webhooks, http, tokens)
 
 @check("SEC-WEBHOOK-003", "A correctly signed payment event is accepted and marks the test order paid",
        critical=True, safety="mutating", items=["whatsapp_tracker:GATE-05", "consolidated:FINAL-06",
-                                                "consolidated:PAY-02", "realserv:OPS-MON-05"])
+                                                "consolidated:PAY-02", "realserv:OPS-MON-05", "consolidated:PAY-01",
+                                                "consolidated:LAUNCH-POST-02"])
 def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)
@@ -160,7 +162,7 @@ def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_o
 
 
 @check("SEC-WEBHOOK-004", "A replayed payment event (same x-razorpay-event-id) is processed once",
-       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02"])
+       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02", "consolidated:LAUNCH-POST-02"])
 def test_replayed_event_processed_once(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)
@@ -209,11 +211,13 @@ def test_whatsapp_handshake(profile, webhooks, http):
 
 @check("SEC-WEBHOOK-006", "Share links: unsigned, tampered and expired links are refused", critical=True,
        safety="probe", items=["whatsapp_tracker:SEC-02", "whatsapp_tracker:SEC-01", "whatsapp_tracker:ENV-07"])
-def test_share_links_signed(profile, http, tokens):
+def test_share_links_signed(profile, http, request):
     links = required(profile.share_links, "signed share links (share_links)")
+    # links issued to anonymous callers (a system without logins) need no tokens
+    tokens = request.getfixturevalue("tokens") if links.role else None
     service = profile.service(links.service)
     issued = http.get(service.url(links.generate_path), params={"subject": links.subject},
-                      headers=auth_headers(tokens, links.role))
+                      headers={**auth_headers(tokens, links.role), **links.headers})
     expect.status(issued, 200, "no share link could be generated", fix="fix share_links.generate_path or role")
     link_url = service.url(expect.json_body(issued, "the generated link")[links.url_field])
     genuine = http.get(link_url)

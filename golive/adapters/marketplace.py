@@ -1,0 +1,321 @@
+"""Driving a RealServ-style marketplace through its public APIs: test accounts, vendor KYC,
+catalog, orders, Razorpay checkout, refunds and notifications.
+
+Every call goes through the check's ``HttpClient`` (its safety class, redaction, budget); every
+thing created is handed to the check's compensator first, so teardown undoes it even when a
+later step fails.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import httpx
+
+from golive.http import HttpClient
+from golive.outcomes import CheckFailed
+from golive.probes.records import Deletion, RecordTrip
+from golive.probes.signatures import razorpay_payment_signature
+from golive.profile import Auth, Profile
+from golive.profile_marketplace import Marketplace
+
+
+class Compensates(Protocol):
+    tag: str
+
+    def undo(self, description: str, method: str, url: str, *, role: str | None = None, json: Any = None,
+             ok: tuple[int, ...] = ...) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A tagged record one service stored: what it must read back as, how to read and delete it."""
+
+    service: str
+    record: str
+    expected: dict[str, Any]
+    read: Callable[[], dict[str, Any] | None]  # None: the service does not return it
+    delete: Callable[[], int]  # the delete's HTTP status
+    deletion: Deletion = "gone"
+
+    def round_trip(self) -> RecordTrip:
+        """Read back, delete, read again."""
+        read_back = self.read()
+        delete_status = self.delete()
+        return RecordTrip(self.service, self.record, self.expected, read_back, delete_status, self.read(),
+                          self.deletion)
+
+
+def where(response: httpx.Response) -> str:
+    return f"{response.request.method} {response.request.url} (request id {response.request.headers.get('x-request-id', '-')})"
+
+
+def answer(response: httpx.Response, expected: int | tuple[int, ...], step: str, fix: str) -> Any:
+    """The JSON body of a step that must answer ``expected``; a failed step says which and why."""
+    allowed = (expected,) if isinstance(expected, int) else expected
+    if response.status_code not in allowed:
+        raise CheckFailed(f"{step} failed", expected=f"HTTP {' or '.join(map(str, allowed))}",
+                          found=f"HTTP {response.status_code} {response.text[:200]}", where=where(response), fix=fix)
+    return response.json() if response.content else None
+
+
+class MarketplaceFlows:
+    def __init__(self, http: HttpClient, profile: Profile, auth: Auth, spec: Marketplace,
+                 compensate: Compensates, role_headers: Any) -> None:
+        self.http, self.profile, self.auth, self.spec = http, profile, auth, spec
+        self.compensate, self.role_headers = compensate, role_headers
+
+    def url(self, part: str, path: str) -> str:
+        return self.profile.service(getattr(self.spec.services, part)).url(path)
+
+    def login_url(self, path: str) -> str:
+        return self.profile.service(self.auth.login.service).url(path)
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.role_headers(self.spec.admin_role)
+
+    def test_email(self, kind: str) -> str:
+        return f"golive+{kind}-{self.compensate.tag}-{secrets.token_hex(3)}@{self.spec.test_email_domain}".lower()
+
+    def existing(self, role: str) -> Account:
+        """One of the profile's own accounts (its login is cached per run)."""
+        return Account(role, self.role_headers(role))
+
+    # --- accounts ----------------------------------------------------------------------------------
+    def _forget_account(self, email: str) -> None:
+        self.compensate.undo(f"delete test account {email}", "DELETE",
+                             self.url("identity", f"/api/admin/users/{email}"), role=self.spec.admin_role)
+
+    def sign_in(self, email: str, password: str) -> Account:
+        login = self.auth.login
+        self.http.redactor.add(password)
+        body = {login.username_field: email, login.password_field: password, **login.extra_fields}
+        token = answer(self.http.post(self.login_url(login.path), json=body, intent="login"), 200,
+                       f"sign-in of test account {email}", "the account was just created: check the auth provider")
+        return Account(email, {"Authorization": f"Bearer {token[login.access_token_field]}"})
+
+    def sign_up_buyer(self) -> Account:
+        email, password = self.test_email("buyer"), secrets.token_urlsafe(18)
+        self.http.redactor.add(password)
+        response = self.http.post(self.login_url(self.spec.signup_path),
+                                  json={"email": email, "password": password, "returnSecureToken": True})
+        if response.status_code == 200:
+            self._forget_account(email)
+        body = answer(response, 200, "buyer sign-up", "new buyers must be able to create an account")
+        return Account(email, {"Authorization": f"Bearer {body[self.auth.login.access_token_field]}"})
+
+    def create_user(self, role: str) -> tuple[str, str]:
+        email, password = self.test_email(role), secrets.token_urlsafe(18)
+        self.http.redactor.add(password)
+        response = self.http.post(self.url("identity", "/api/admin/users"), headers=self.admin,
+                                  json={"email": email, "password": password, "role": role})
+        if response.status_code == 201:
+            self._forget_account(email)
+        answer(response, 201, f"the admin creates a {role} user", "IdentityService's user management must work")
+        return email, password
+
+    def assign_role(self, email: str, role: str) -> None:
+        answer(self.http.patch(self.url("identity", f"/api/admin/users/{email}"), headers=self.admin, json={"role": role}),
+               200, f"the admin assigns role {role}", "IdentityService must write the role claim")
+
+    # --- vendors ---------------------------------------------------------------------------------------
+    def register_vendor(self, vendor: Account) -> dict[str, Any]:
+        return answer(self.http.post(self.url("vendor", "/api/vendors/register"), headers=vendor.headers,
+                                     json={"business_name": f"golive test vendor {self.compensate.tag}",
+                                           "gstin": "29ABCDE1234F1Z5"}),
+                      201, "vendor registration", "VendorService must register vendors")
+
+    def submit_kyc(self, vendor: Account) -> dict[str, Any]:
+        return answer(self.http.post(self.url("vendor", "/api/vendors/me/kyc"), headers=vendor.headers,
+                                     json={"document": f"kyc/{self.compensate.tag}.pdf"}),
+                      200, "KYC submission", "VendorService must accept KYC documents")
+
+    def approve_kyc(self, vendor: Account) -> dict[str, Any]:
+        return answer(self.http.patch(self.url("vendor", f"/api/admin/vendors/{vendor.email}/kyc"), headers=self.admin,
+                                      json={"status": "approved"}), 200, "KYC approval", "the admin's KYC decision must save")
+
+    def vendor_record(self, vendor: Account) -> dict[str, Any]:
+        return answer(self.http.get(self.url("vendor", "/api/vendors/me"), headers=vendor.headers), 200,
+                      "vendor profile", "VendorService must show a vendor its own record")
+
+    def vendor_record_status(self, who: Account) -> int:
+        return self.http.get(self.url("vendor", "/api/vendors/me"), headers=who.headers).status_code
+
+    def list_product(self, vendor: Account, price_paise: int) -> dict[str, Any]:
+        response = self.http.post(self.url("catalog", "/api/vendor/products"), headers=vendor.headers,
+                                  json={"sku": f"GOLIVE-{secrets.token_hex(3).upper()}",
+                                        "name": f"golive test item {self.compensate.tag}", "price_paise": price_paise})
+        product = answer(response, 201, "the vendor lists a product", "an approved vendor must be able to list products")
+        self.compensate.undo(f"delete test product {product['id']}", "DELETE",
+                             self.url("catalog", f"/api/admin/products/{product['id']}"), role=self.spec.admin_role)
+        return product
+
+    def ship(self, vendor: Account, order: dict[str, Any]) -> dict[str, Any]:
+        return answer(self.http.patch(self.url("order", f"/api/vendor/orders/{order['id']}"), headers=vendor.headers,
+                                      json={"status": "shipped"}), 200, "the vendor ships the order",
+                      "OrderService must let the product's vendor ship a paid order")
+
+    # --- buying -----------------------------------------------------------------------------------------
+    def catalog(self, buyer: Account) -> list[dict[str, Any]]:
+        body = answer(self.http.get(self.url("catalog", "/api/products"), headers=buyer.headers), 200,
+                      "catalog listing", "CatalogService must list products to buyers")
+        return body["items"]
+
+    def place_order(self, buyer: Account, product: dict[str, Any], quantity: int) -> dict[str, Any]:
+        response = self.http.post(self.url("order", "/api/orders"), headers=buyer.headers,
+                                  json={"product_id": product["id"], "quantity": quantity, "reference": self.compensate.tag})
+        if response.status_code == 201:
+            self.compensate.undo(f"cancel test order {response.json()['id']}", "POST",
+                                 self.url("order", f"/api/admin/orders/{response.json()['id']}/cancel"),
+                                 role=self.spec.admin_role)
+        return answer(response, 201, "order placement", "OrderService must accept a buyer's order")
+
+    def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
+        """Pay like Razorpay's checkout: its callback fields, signed with the key secret."""
+        checkout = answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
+                                         json={"order_id": order["id"]}), 201, "Razorpay order creation",
+                          "PaymentService must create a Razorpay order for the order total")
+        payment_id = f"pay_{secrets.token_hex(7)}"
+        signature = razorpay_payment_signature(self.spec.checkout.key_secret, checkout["razorpay_order_id"], payment_id)
+        return answer(self.http.post(self.url("payment", "/api/checkout/verify"), headers=buyer.headers,
+                                     json={"razorpay_order_id": checkout["razorpay_order_id"],
+                                           "razorpay_payment_id": payment_id, "razorpay_signature": signature}),
+                      200, "payment verification", "PaymentService must verify the checkout signature and capture")
+
+    def order(self, who: Account, order_id: int) -> dict[str, Any]:
+        return answer(self.http.get(self.url("order", f"/api/orders/{order_id}"), headers=who.headers), 200,
+                      "reading the order back", "OrderService must return the buyer's order")
+
+    def payment_of(self, who: Account, order_id: int) -> dict[str, Any]:
+        return answer(self.http.get(self.url("payment", f"/api/checkout/by-order/{order_id}"), headers=who.headers),
+                      200, "reading the payment back", "PaymentService must return the order's payment")
+
+    def cancel(self, order: dict[str, Any]) -> dict[str, Any]:
+        return answer(self.http.post(self.url("order", f"/api/admin/orders/{order['id']}/cancel"), headers=self.admin),
+                      200, "cancelling the paid order", "OrderService must cancel and refund")
+
+    def notifications(self, who: Account, order_id: int) -> list[dict[str, Any]]:
+        body = answer(self.http.get(self.url("notification", f"/api/notifications?order_id={order_id}"),
+                                    headers=who.headers), 200, "reading the notifications",
+                      "NotificationService must list a user's notifications")
+        return body["items"]
+
+    # --- records: each service stores, returns and deletes a tagged record ---------------------------
+    def _read(self, url: str, headers: dict[str, str], step: str) -> dict[str, Any] | None:
+        response = self.http.get(url, headers=headers)
+        if response.status_code == 404:
+            return None
+        return answer(response, 200, step, "the service must return the records it stores")
+
+    def _delete(self, method: str, url: str) -> int:
+        return self.http.request(method, url, headers=self.admin).status_code
+
+    def stored_user(self) -> StoredRecord:
+        email, _ = self.create_user(self.spec.customer_role)
+        url = self.url("identity", f"/api/admin/users/{email}")
+        return StoredRecord("identity", f"user {email}", {"email": email, "role": self.spec.customer_role},
+                            lambda: self._read(url, self.admin, "reading the test user back"),
+                            lambda: self._delete("DELETE", url))
+
+    def stored_vendor(self) -> StoredRecord:
+        """A vendor registration; deleting the vendor's account deletes its record."""
+        email, password = self.create_user(self.spec.vendor_role)
+        self.register_vendor(self.sign_in(email, password))
+        url = self.url("vendor", f"/api/admin/vendors/{email}")
+        return StoredRecord("vendor", f"vendor registration {email}",
+                            {"email": email, "business_name": f"golive test vendor {self.compensate.tag}"},
+                            lambda: self._read(url, self.admin, "reading the vendor registration back"),
+                            lambda: self._delete("DELETE", self.url("identity", f"/api/admin/users/{email}")))
+
+    def stored_product(self, vendor: Account, price_paise: int) -> tuple[StoredRecord, dict[str, Any]]:
+        product = self.list_product(vendor, price_paise)
+
+        def listed() -> dict[str, Any] | None:
+            return next((item for item in self.catalog(vendor) if item.get("id") == product["id"]), None)
+
+        record = StoredRecord("catalog", f"product {product['id']}", {"sku": product["sku"], "name": product["name"],
+                                                                       "price_paise": price_paise}, listed,
+                              lambda: self._delete("DELETE", self.url("catalog", f"/api/admin/products/{product['id']}")))
+        return record, product
+
+    def stored_order(self, buyer: Account, product: dict[str, Any]) -> tuple[StoredRecord, dict[str, Any]]:
+        """An order; orders are kept for the books, so its deletion is the admin's cancel."""
+        order = self.place_order(buyer, product, quantity=1)
+        url = self.url("order", f"/api/orders/{order['id']}")
+        record = StoredRecord("order", f"order {order['id']}", {"reference": self.compensate.tag, "buyer": buyer.email},
+                              lambda: self._read(url, buyer.headers, "reading the test order back"),
+                              lambda: self._delete("POST", self.url("order", f"/api/admin/orders/{order['id']}/cancel")),
+                              deletion="cancelled")
+        return record, order
+
+    def stored_payment_order(self, buyer: Account, order: dict[str, Any]) -> StoredRecord:
+        """A Razorpay order for the test order (nothing is paid); an admin voids it."""
+        checkout = answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
+                                         json={"order_id": order["id"]}), 201, "Razorpay order creation",
+                          "PaymentService must create a Razorpay order for the order total")
+        url = self.url("payment", f"/api/checkout/by-order/{order['id']}")
+        stored = self._read(url, buyer.headers, "reading the payment order back")
+        if stored is None:  # without its id it can be neither read nor voided
+            raise CheckFailed("the payment order was not stored", expected=f"a payment for order {order['id']}",
+                              found="HTTP 404", where=url, fix="PaymentService must save the Razorpay orders it creates")
+        void_url = self.url("payment", f"/api/admin/checkout/{stored['id']}")
+        self.compensate.undo(f"void test payment order {stored['id']}", "DELETE", void_url, role=self.spec.admin_role)
+        return StoredRecord("payment", f"payment order {checkout['razorpay_order_id']}",
+                            {"razorpay_order_id": checkout["razorpay_order_id"], "order_id": order["id"],
+                             "status": "created"},
+                            lambda: self._read(url, buyer.headers, "reading the payment order back"),
+                            lambda: self._delete("DELETE", void_url))
+
+    def order_confirmations(self, buyer: Account, order: dict[str, Any]) -> list[dict[str, Any]]:
+        """The confirmations (one per channel) placing the test order recorded, each deleted at teardown."""
+        placed = [note for note in self.notifications(buyer, order["id"]) if note.get("template") == "order_placed"]
+        for note in placed:
+            self.compensate.undo(f"delete test notification {note['id']}", "DELETE",
+                                 self.url("notification", f"/api/admin/notifications/{note['id']}"),
+                                 role=self.spec.admin_role)
+        return placed
+
+    def stored_order_confirmation(self, buyer: Account, order: dict[str, Any]) -> StoredRecord:
+        """The confirmation NotificationService recorded for the test order (every channel is deleted)."""
+        placed = self.order_confirmations(buyer, order)
+        if not placed:
+            raise CheckFailed("placing an order recorded no confirmation", expected="an order_placed notification",
+                              found=f"none for order {order['id']}", where="NotificationService",
+                              fix="NotificationService must record the order confirmation it sends")
+        first = placed[0]
+
+        def recorded() -> dict[str, Any] | None:
+            return next((note for note in self.notifications(buyer, order["id"]) if note.get("id") == first["id"]), None)
+
+        return StoredRecord("notification", f"notification {first['id']}",
+                            {"order_id": order["id"], "template": "order_placed", "recipient": buyer.email}, recorded,
+                            lambda: self._delete("DELETE", self.url("notification",
+                                                                    f"/api/admin/notifications/{first['id']}")))
+
+    def stored_subscription(self) -> StoredRecord:
+        """A partner webhook subscription in IntegrationService, aimed at the test domain (never a real partner)."""
+        name = f"golive {self.compensate.tag}"
+        sent = {"name": name, "event": "order.created",
+                "target_url": f"https://{self.spec.test_email_domain}/golive/{self.compensate.tag}"}
+        response = self.http.post(self.url("integration", "/api/admin/integrations/subscriptions"), headers=self.admin,
+                                  json=sent)
+        if response.status_code == 201:
+            self.compensate.undo(f"delete test subscription {response.json()['id']}", "DELETE",
+                                 self.url("integration", f"/api/admin/integrations/subscriptions/{response.json()['id']}"),
+                                 role=self.spec.admin_role)
+        created = answer(response, 201, "the admin adds a webhook subscription",
+                         "IntegrationService must store partner subscriptions")
+        url = self.url("integration", f"/api/admin/integrations/subscriptions/{created['id']}")
+        return StoredRecord("integration", f"subscription {created['id']}", sent,
+                            lambda: self._read(url, self.admin, "reading the subscription back"),
+                            lambda: self._delete("DELETE", url))

@@ -1,0 +1,56 @@
+"""The profile's ``marketplace`` section: how golive drives a buyer/vendor marketplace's flows
+(RealServ: Firebase sign-up, vendor KYC, catalog, orders, Razorpay checkout, notifications)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from golive.profile_whatsapp_bot import WhatsAppBot
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MarketplaceServices(_Strict):
+    """Profile service names of each part of the marketplace."""
+
+    identity: str
+    vendor: str
+    catalog: str
+    order: str
+    payment: str
+    notification: str
+    # IntegrationService (partner webhook subscriptions): the records check round-trips one there too
+    integration: str | None = None
+
+
+class Checkout(_Strict):
+    """How a test order is paid: the checkout's callback signed with the Razorpay key secret, which
+    only a test-mode key can do without a real payer (a live key needs a person with a card)."""
+
+    key_id: str
+    key_secret: str
+    # what a buyer is told about a paid order, channel by channel
+    notification_channels: list[str] = Field(default_factory=lambda: ["email", "whatsapp"], min_length=1)
+
+
+class Marketplace(_Strict):
+    adapter: str = "realserv"
+    services: MarketplaceServices
+    # the sign-up endpoint new buyers use: a path on the auth login service (Firebase accounts:signUp)
+    signup_path: str
+    admin_role: str
+    customer_role: str
+    # an approved vendor of the profile's own accounts: lists the Rs 1 test product
+    vendor_role: str
+    # tagged test accounts are created under this domain (golive+<tag>@domain) and deleted afterwards
+    test_email_domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    checkout: Checkout
+    # the buyers' WhatsApp bot (order tracking): where its messages arrive and its replies are kept
+    bot: WhatsAppBot | Literal[False] | None = None
+
+    def service_names(self) -> list[str]:
+        return [name for name in self.services.model_dump().values() if name]
