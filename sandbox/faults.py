@@ -988,6 +988,13 @@ _register(
 
 # --- whatsapp tracker --------------------------------------------------------------------------
 _register(
+    "tracker_setup_drops_plus",
+    "'setup' stores the family's number as WhatsApp sends it, without the leading '+': the welcome "
+    "goes out, but the family's tracker link and every later message find no family.",
+    "TRK-BOT-001",
+    env="whatsapp_tracker-local",
+)
+_register(
     "tracker_theme_not_saved",
     "'theme:<name>' answers 'Theme set' but never stores the choice: the family's tracker keeps its "
     "old theme.",

@@ -90,20 +90,22 @@ def reply_to(session: Session, faults: ActiveFaults, phone: str, text: str) -> N
         send(session, phone, HELP)
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def text_messages(payload: Any) -> list[tuple[str, str]]:
     """``(sender phone, text)`` of every text message in a Cloud API webhook delivery."""
-    found: list[tuple[str, str]] = []
     if not isinstance(payload, dict):
-        return found
-    for entry in payload.get("entry") or []:
-        for change in (entry or {}).get("changes") or [] if isinstance(entry, dict) else []:
-            value = change.get("value") if isinstance(change, dict) else None
-            for message in (value or {}).get("messages") or [] if isinstance(value, dict) else []:
-                if not isinstance(message, dict) or message.get("type") != "text":
-                    continue
-                body = (message.get("text") or {}).get("body") if isinstance(message.get("text"), dict) else None
-                sender = str(message.get("from") or "")
-                if isinstance(body, str) and sender.isdigit():
+        return []
+    found: list[tuple[str, str]] = []
+    for entry in _dicts(payload.get("entry")):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value") if isinstance(change.get("value"), dict) else {}
+            for message in _dicts(value.get("messages")):
+                text = message.get("text") if isinstance(message.get("text"), dict) else {}
+                body, sender = text.get("body"), str(message.get("from") or "")
+                if message.get("type") == "text" and isinstance(body, str) and sender.isdigit():
                     found.append(("+" + sender, body))
     return found
 

@@ -41,10 +41,11 @@ def evaluate_readiness_limits(body: Any, limits: dict[str, float]) -> list[Findi
         if found is _MISSING:
             findings.append(Finding("readiness-measure-missing", f"{path} <= {maximum:g} in the readiness body",
                                     f"no {path}", f"make readiness measure and report {name}"))
-        elif isinstance(found, bool) or not isinstance(found, int | float):  # true is not a number of seconds
+        # true is not a number of seconds; NaN is a measurement that failed
+        elif isinstance(found, bool) or not isinstance(found, int | float) or found != found:
             findings.append(Finding("readiness-measure-not-number", f"{path} as a number <= {maximum:g}",
                                     f"{path}={found!r}", f"report {name} as a plain number"))
-        elif found != found or found > maximum:  # NaN: the measurement failed
+        elif found > maximum:
             findings.append(Finding("readiness-measure-over-limit", f"{path} <= {maximum:g}", f"{path}={found!r}",
                                     f"{name} is above its limit: find what holds it up before sending traffic"))
     return findings

@@ -133,7 +133,9 @@ def handle(ctx: BotContext, phone: str, profile_name: str, message: dict[str, ob
 
     if command == "setup":
         if user is None:
-            user = TrackerUser(phone=phone, name=profile_name[:80], referral_code=f"REF{secrets.token_hex(3).upper()}")
+            # fault: the new row keeps the number as WhatsApp sends it (no '+'): nothing finds the family again
+            stored = phone.lstrip("+") if ctx.faults.active("tracker_setup_drops_plus") else phone
+            user = TrackerUser(phone=stored, name=profile_name[:80], referral_code=f"REF{secrets.token_hex(3).upper()}")
             session.add(user)
             session.flush()
         send(session, phone, f"Welcome {user.name or 'to the tracker'}! Setup complete. "

@@ -45,7 +45,9 @@ def test_healthy_flavor_passes_the_checks_its_faults_name(env, tmp_path):
     """A check caught on another flavor passes there when no fault is injected."""
     named = sorted({check_id for fault in CATALOG if fault.get("env") == env for check_id in fault["checks"]})
     run = golive(tmp_path, "--env", env, *[arg for check_id in named for arg in ("--check", check_id)])
-    assert {check_id: run.status_of(check_id) for check_id in named} == {check_id: {"passed"} for check_id in named}
+    # a check parametrized over services may skip one the profile marks absent (a hosted auth API's health)
+    statuses = {check_id: run.status_of(check_id) for check_id in named}
+    assert {check_id: s for check_id, s in statuses.items() if "passed" not in s or s - {"passed", "not_applicable"}} == {}
 
 
 @pytest.mark.parametrize("fault", CATALOG, ids=[fault["name"] for fault in CATALOG])

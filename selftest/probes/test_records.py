@@ -18,7 +18,7 @@ def test_a_complete_round_trip_has_no_findings():
 
 
 def test_a_record_that_was_never_stored():
-    assert names(record_trip_findings([trip(read_back=None)])) == ["record-not-stored"]
+    assert names(record_trip_findings([trip(read_back=None, delete_status=404)])) == ["record-not-stored"]
 
 
 def test_a_read_back_without_the_tag():

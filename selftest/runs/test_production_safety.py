@@ -57,7 +57,8 @@ def test_with_allow_writes_everything_created_is_undone(production_like, tmp_pat
     run = golive(tmp_path / "reports", "-m", "security", "--env", "prodlike", f"--envs-dir={envs}",
                  "--allow-writes", "-n", "2")
     sandbox.stop()
-    assert {check["status"] for check in run.verdict["checks"] if check["safety"] == "mutating"} == {"passed"}
+    mutating = {check["status"] for check in run.verdict["checks"] if check["safety"] == "mutating"}
+    assert "passed" in mutating and mutating <= {"passed", "not_applicable"}, mutating
     journal = writes(sandbox.log_path)
     created = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "insert"}
     deleted = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "delete"}

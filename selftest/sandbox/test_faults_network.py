@@ -10,7 +10,8 @@ from sandbox.app import create_app
 from sandbox.routes.cdn_edge import MAIN_BUNDLE_NAME
 from sandbox.settings import Settings
 
-CONSOLIDATED = {"SANDBOX_FLAVOR": "consolidated", "SANDBOX_USERS": ""}
+# one account (its password variable is set by the test env): readiness needs SANDBOX_USERS
+CONSOLIDATED = {"SANDBOX_FLAVOR": "consolidated", "SANDBOX_USERS": "admin@network.test:admin:SANDBOX_ADMIN_PASSWORD"}
 ASSET = f"/_edge/static/js/{MAIN_BUNDLE_NAME}"
 
 

@@ -126,3 +126,13 @@ def test_an_order_confirmation_and_its_pending_payment_order_can_be_deleted(bot_
     payment = client.get(f"/payment/api/checkout/by-order/{order['id']}", headers=buyer).json()
     assert client.delete(f"/payment/api/admin/checkout/{payment['id']}", headers=admin).status_code == 204
     assert client.get(f"/payment/api/checkout/by-order/{order['id']}", headers=buyer).status_code == 404
+
+
+def test_messages_other_than_text_get_no_reply(bot_market):
+    client = bot_market()
+    body = json.dumps({"entry": [{"changes": [{"value": {"messages": [
+        {"from": PHONE[1:], "type": "audio", "audio": {"id": "media-1", "voice": True}}]}}]}]}).encode()
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert client.post("/notification/api/webhooks/whatsapp", content=body,
+                       headers={"X-Hub-Signature-256": signature}).status_code == 200
+    assert replies(client) == []

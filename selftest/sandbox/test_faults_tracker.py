@@ -318,3 +318,10 @@ def test_fault_tracker_streak_skips_today(tracker_app):
         phone, _ = family(client)
         say(client, phone, "attended")
         assert say(client, phone, "streak") == [f"Current streak: {days} days."]
+
+
+def test_fault_tracker_setup_drops_plus(tracker_app):
+    for faults, found in (((), 200), (("tracker_setup_drops_plus",), 404)):
+        client = tracker_app(*faults)
+        phone, url = family(client)
+        assert client.get(f"{url}/export").status_code == found
