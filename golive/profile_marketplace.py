@@ -38,7 +38,8 @@ class Checkout(_Strict):
 
 
 class Marketplace(_Strict):
-    adapter: str = "realserv"
+    # the API dialect golive/adapters/marketplace.py speaks (RealServ's services); one so far
+    adapter: Literal["realserv"] = "realserv"
     services: MarketplaceServices
     # the sign-up endpoint new buyers use: a path on the auth login service (Firebase accounts:signUp)
     signup_path: str

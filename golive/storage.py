@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
+from golive.http import origin_of
 from golive.outcomes import CheckFailed, TargetUnreachable
 
 #: what an S3 error code means for the app, and what to do about it
@@ -36,7 +37,10 @@ def s3_call(operation: Callable[..., Any], title: str, *, where: str, **params: 
                           found=f"{code}: {error.response.get('Error', {}).get('Message', '')}".rstrip(": "),
                           where=where, fix=S3_FIXES.get(code, "look at the bucket policy and the app's IAM permissions")) from None
     except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
-        raise TargetUnreachable(f"S3 endpoint did not answer ({where}): {error}") from None
+        reason = "connection refused" if isinstance(error, EndpointConnectionError) else "no answer in time"
+        client_meta = getattr(getattr(operation, "__self__", None), "meta", None)
+        endpoint = getattr(client_meta, "endpoint_url", "") or where
+        raise TargetUnreachable(f"unreachable: {origin_of(endpoint)} ({reason}; {where})") from None
 
 
 def s3_where(client: Any, bucket: str, key: str | None = None) -> str:

@@ -12,16 +12,22 @@ LOAD_ITEMS = [
 ]
 
 
-def key_urls(profile, performance) -> list[str]:
-    return [profile.service(e.service).url(e.path) for e in performance.key_endpoints]
+def key_urls(profile, performance, http) -> list[str]:
+    """The key endpoints, each answered once first: a dead target is an environment problem found
+    in one request (and shared with every other check), not after a load run of failures."""
+    urls = [profile.service(e.service).url(e.path) for e in performance.key_endpoints]
+    for url in urls:
+        http.get(url)
+    return urls
 
 
 @check("LOAD-RUN-001", "p95 response time and error rate hold at every load level; no errors at normal load",
        critical=True, safety="load", items=LOAD_ITEMS)
-def test_thresholds_hold_under_load(profile, performance, load_policy, tmp_path):
+def test_thresholds_hold_under_load(profile, performance, load_policy, http, tmp_path):
     thresholds, findings, measured = performance.thresholds, [], []
+    urls = key_urls(profile, performance, http)
     for users in sorted(set(load_policy.levels)):
-        run = run_locust(key_urls(profile, performance), users=users, spawn_rate=load_policy.spawn_rate,
+        run = run_locust(urls, users=users, spawn_rate=load_policy.spawn_rate,
                          duration_s=load_policy.duration_s, workdir=tmp_path)
         summary = summarize_histogram(run.response_times, run.requests, run.failures)
         measured.append(f"{users} users: {summary}")
@@ -35,13 +41,14 @@ def test_thresholds_hold_under_load(profile, performance, load_policy, tmp_path)
 
 @check("LOAD-STRESS-001", "Stress ramp: the error rate breaks only above the profile's minimum user count",
        safety="load", items=["realserv:TEST-LOAD-04"])
-def test_breaking_point_above_minimum(profile, performance, load_policy, tmp_path):
+def test_breaking_point_above_minimum(profile, performance, load_policy, http, tmp_path):
     what = "a stress ramp (performance.load: stress_start, stress_step, stress_max, min_breaking_users)"
     start, step = required(load_policy.stress_start, what), required(load_policy.stress_step, what)
     ceiling, minimum = required(load_policy.stress_max, what), required(load_policy.min_breaking_users, what)
     steps: list[tuple[int, float]] = []
+    urls = key_urls(profile, performance, http)
     for users in range(start, ceiling + 1, step):
-        run = run_locust(key_urls(profile, performance), users=users, spawn_rate=max(load_policy.spawn_rate, users),
+        run = run_locust(urls, users=users, spawn_rate=max(load_policy.spawn_rate, users),
                          duration_s=load_policy.stress_step_s, workdir=tmp_path)
         steps.append((users, run.failures / run.requests))
         if breaking_point(steps[-1:], performance.thresholds.max_error_rate) is not None:
@@ -50,5 +57,5 @@ def test_breaking_point_above_minimum(profile, performance, load_policy, tmp_pat
     ramp = ", ".join(f"{users} users {rate:.1%} errors" for users, rate in steps)
     expect.true(broke_at is None or broke_at > minimum, "the system breaks below the required load",
                 expected=f"error rate at most {performance.thresholds.max_error_rate:.1%} up to {minimum} users",
-                found=f"breaking point {broke_at} users ({ramp})", where=", ".join(key_urls(profile, performance)),
+                found=f"breaking point {broke_at} users ({ramp})", where=", ".join(urls),
                 fix="find the saturated resource at the breaking point (connection pools, workers, CPU) and size it")
