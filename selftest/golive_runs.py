@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,12 +48,64 @@ def golive(
     env.update(environ or {})
     if faults:
         env["SANDBOX_FAULTS"] = faults
-    command = [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", *args]
+    arguments = [f"--reports-dir={reports}", "-p", "no:cacheprovider", *args]
     started = time.monotonic()
+    if os.environ.get("GOLIVE_SELFTEST_COLD") != "1":
+        exit_code, output = _warm().run(arguments, env, timeout_s, reports)
+        return Run(exit_code, output, time.monotonic() - started, reports)
     completed = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL
+        [sys.executable, "-m", "pytest", *arguments], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=timeout_s, stdin=subprocess.DEVNULL,
     )
     return Run(completed.returncode, completed.stdout + completed.stderr, time.monotonic() - started, reports)
+
+
+class WarmRunner:
+    """Runs golive as ``python -m pytest`` would, forked from ``selftest.forkserver`` (pytest, golive
+    and the fixtures already imported): each run is still a process of its own.
+    ``GOLIVE_SELFTEST_COLD=1`` starts a new interpreter per run instead."""
+
+    def __init__(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "selftest.forkserver"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, env={key: value for key, value in os.environ.items() if not key.startswith(("SANDBOX_", "GOLIVE_"))},
+        )
+
+    def run(self, arguments: list[str], env: dict[str, str], timeout_s: float, reports: Path) -> tuple[int, str]:
+        assert self.server.stdin and self.server.stdout
+        reports.mkdir(parents=True, exist_ok=True)
+        output = reports.parent / f".golive-output-{reports.name}-{time.monotonic_ns()}.txt"
+        request = {"args": arguments, "env": env, "cwd": str(ROOT), "output": str(output)}
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        pid = json.loads(self.server.stdout.readline())["pid"]
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            os.kill(pid, signal.SIGKILL)
+
+        watchdog = threading.Timer(timeout_s, kill)
+        watchdog.start()
+        try:
+            exit_code = json.loads(self.server.stdout.readline())["exit"]
+        finally:
+            watchdog.cancel()
+        if expired.is_set():
+            raise subprocess.TimeoutExpired(["pytest", *arguments], timeout_s)
+        text = output.read_text(errors="replace") if output.exists() else ""
+        output.unlink(missing_ok=True)
+        return exit_code, text
+
+
+_runner: WarmRunner | None = None
+
+
+def _warm() -> WarmRunner:
+    global _runner
+    if _runner is None or _runner.server.poll() is not None:
+        _runner = WarmRunner()
+    return _runner
 
 
 def env_dir_with(tmp_path: Path, name: str, changes: dict[str, str | None], base: Path = LOCAL_ENV) -> Path:

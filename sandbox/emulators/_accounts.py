@@ -1,4 +1,4 @@
-"""What the provider emulators share: reading the account's credentials and the caller's.
+"""What the provider emulators share: reading the account's credentials and the caller's, and JSON bodies.
 
 Private (leading underscore): the emulator discovery in ``__init__`` skips it.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+from typing import Any
 
 from fastapi import Request
 
@@ -40,3 +41,12 @@ def same(given: str | None, configured: str | None) -> bool:
 def random_id(prefix: str, length: int = 14) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
     return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+async def body_of(request: Request) -> dict[str, Any]:
+    """The request's JSON object body; ``{}`` when it is not JSON or not an object."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

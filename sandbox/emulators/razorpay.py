@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hmac as crypto_hmac
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sandbox.emulators._accounts import basic_credentials, random_id, same
+from sandbox.emulators._accounts import basic_credentials, body_of, random_id, same
 from sandbox.settings import Settings
 
 PREFIX = "/_emulators/razorpay/v1"
@@ -54,13 +54,6 @@ def build_router(settings: Settings) -> APIRouter:
 
     def refused() -> JSONResponse:
         return _error(401, "Authentication failed")
-
-    async def body_of(request: Request) -> dict[str, Any]:
-        try:
-            body = await request.json()
-        except ValueError:
-            return {}
-        return body if isinstance(body, dict) else {}
 
     @router.post(f"{PREFIX}/orders")
     async def create_order(request: Request) -> JSONResponse:

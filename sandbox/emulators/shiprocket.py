@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sandbox.emulators._accounts import bearer_token, same
+from sandbox.emulators._accounts import bearer_token, body_of, same
 from sandbox.settings import Settings
 
 PREFIX = "/_emulators/shiprocket/v1/external"
@@ -38,13 +38,6 @@ def build_router(settings: Settings) -> APIRouter:
 
     def signed_in(request: Request) -> bool:
         return (bearer_token(request) or "") in tokens
-
-    async def body_of(request: Request) -> dict[str, Any]:
-        try:
-            body = await request.json()
-        except ValueError:
-            return {}
-        return body if isinstance(body, dict) else {}
 
     @router.post(f"{PREFIX}/auth/login")
     async def login(request: Request) -> JSONResponse:

@@ -16,19 +16,25 @@ import time
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-import razorpay
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from razorpay.errors import SignatureVerificationError
-from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
 from sandbox.auth import Principal, require_roles
-from sandbox.payments import PaymentOrder, WebhookEvent, new_order_id
+from sandbox.payments import PaymentOrder, new_order_id
+from sandbox.provider_webhooks import (
+    b64url as _b64url,
+    handshake_response,
+    meta_signature_ok,
+    razorpay_order_webhook,
+    refuse as _refuse,
+    unb64url as _unb64url,
+    verify_token_matches,
+)
 from sandbox.runtime import state_of
 from sandbox.settings import Settings
 
@@ -45,23 +51,10 @@ class OrderIn(BaseModel):
     receipt: str = Field(default="", max_length=64)
 
 
-def _refuse(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def build_router(settings: Settings) -> APIRouter:
     faults = settings.faults
     env = settings.feature_env
     router = APIRouter(tags=["payments", "webhooks"])
-    razorpay_utility = razorpay.Client(auth=("", "")).utility
 
     # --- payment orders ---------------------------------------------------------------------
 
@@ -94,73 +87,20 @@ def build_router(settings: Settings) -> APIRouter:
 
     # --- Razorpay --------------------------------------------------------------------------
 
-    def razorpay_signature_ok(raw: bytes, signature: str | None) -> bool:
-        secret = env.get("SANDBOX_RAZORPAY_WEBHOOK_SECRET")
-        if not secret or not signature:
-            return False
-        signed = raw.decode("utf-8", "replace")
-        if faults.active("razorpay_webhook_signs_reparsed_json"):
-            # the classic: verify over the framework's parsed-and-reserialized body
-            try:
-                signed = json.dumps(json.loads(raw), separators=(",", ":"))
-            except ValueError:
-                return False
-        try:
-            return bool(razorpay_utility.verify_webhook_signature(signed, signature, secret))
-        except SignatureVerificationError:
-            return False
-
-    def apply_payment_event(request: Request, event: dict[str, Any], event_id: str | None) -> str:
-        if event.get("event") not in ("payment.captured", "order.paid"):
-            return "ignored"
-        payment = (((event.get("payload") or {}).get("payment") or {}).get("entity") or {})
-        order_id, amount = payment.get("order_id"), payment.get("amount")
-        if not isinstance(order_id, str) or not isinstance(amount, int) or amount <= 0:
-            return "ignored"
-        with state_of(request).db.session() as session:
-            if event_id and not faults.active("razorpay_webhook_not_idempotent"):
-                if session.get(WebhookEvent, event_id) is not None:
-                    return "duplicate_event"
-                session.add(WebhookEvent(event_id=event_id, received_at=int(time.time())))
-            order = session.get(PaymentOrder, order_id)
-            if order is None:
-                return "unknown_order"
-            order.amount_paid += amount
-            order.attempts += 1
-            order.status = "paid" if order.amount_paid >= order.amount else "attempted"
-        return "processed"
-
-    @router.post("/webhooks/razorpay")
-    async def razorpay_webhook(request: Request) -> JSONResponse:
-        raw = await request.body()
-        if not faults.active("razorpay_webhook_signature_skipped"):
-            if not razorpay_signature_ok(raw, request.headers.get("x-razorpay-signature")):
-                return _refuse(400, "invalid signature")
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return _refuse(400, "malformed event")
-        if not isinstance(event, dict):
-            return _refuse(400, "malformed event")
-        try:
-            outcome = apply_payment_event(request, event, request.headers.get("x-razorpay-event-id"))
-        except IntegrityError:  # a concurrent retry of the same event id won the race
-            outcome = "duplicate_event"
-        return JSONResponse({"status": outcome})
+    router.post("/webhooks/razorpay")(razorpay_order_webhook(
+        faults, env, signature_skipped="razorpay_webhook_signature_skipped",
+        signs_reparsed_json="razorpay_webhook_signs_reparsed_json",
+        not_idempotent="razorpay_webhook_not_idempotent"))
 
     # --- WhatsApp Cloud API (Meta) -------------------------------------------------------------
 
     @router.get("/webhooks/whatsapp")
     def whatsapp_handshake(request: Request) -> Response:
         query = request.query_params
-        expected = env.get("SANDBOX_WHATSAPP_VERIFY_TOKEN")
-        token_ok = bool(expected) and hmac.compare_digest(
-            (query.get("hub.verify_token") or "").encode(), (expected or "").encode())
+        token_ok = verify_token_matches(query.get("hub.verify_token"), env.get("SANDBOX_WHATSAPP_VERIFY_TOKEN"))
         if faults.active("whatsapp_verify_token_ignored"):
             token_ok = True
-        if query.get("hub.mode") == "subscribe" and token_ok and query.get("hub.challenge"):
-            return PlainTextResponse(query["hub.challenge"])
-        return _refuse(403, "verification failed")
+        return handshake_response(query, token_ok)
 
     @router.post("/webhooks/whatsapp")
     async def whatsapp_event(request: Request) -> JSONResponse:
@@ -168,10 +108,7 @@ def build_router(settings: Settings) -> APIRouter:
         secret = env.get("SANDBOX_WHATSAPP_APP_SECRET")
         header = request.headers.get("x-hub-signature-256", "")
         if not faults.active("meta_signature_not_checked"):
-            if not secret or not header.startswith("sha256="):
-                return _refuse(401, "invalid signature")
-            computed = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(computed, header.removeprefix("sha256=")):
+            if not meta_signature_ok(raw, header, secret):
                 return _refuse(401, "invalid signature")
         return JSONResponse({"status": "received"})
 

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -21,13 +20,21 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-import razorpay
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from razorpay.errors import SignatureVerificationError
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sandbox.provider_webhooks import (
+    b64url as _b64url,
+    event_object,
+    handshake_response,
+    meta_signature_ok,
+    razorpay_signature_ok,
+    refuse as _refuse,
+    unb64url as _unb64url,
+    verify_token_matches,
+)
 from sandbox.runtime import state_of
 from sandbox.settings import RateLimit, Settings
 from sandbox.tracker import bot, pdf
@@ -48,23 +55,10 @@ WEBHOOK_PER_MIN, RAZORPAY_PER_MIN, WRITES_PER_MIN = 120, 60, 90
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
-def _refuse(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def build_router(settings: Settings) -> APIRouter:
     faults = settings.faults
     env = settings.feature_env
     router = APIRouter(tags=["tracker"])
-    razorpay_utility = razorpay.Client(auth=("", "")).utility
 
     def today() -> date:
         return datetime.now(UTC).date()
@@ -145,27 +139,22 @@ def build_router(settings: Settings) -> APIRouter:
         query = request.query_params
         expected = env.get("SANDBOX_WHATSAPP_VERIFY_TOKEN", "")
         presented = query.get("hub.verify_token") or ""
-        token_matches = bool(expected) and hmac.compare_digest(presented.encode(), expected.encode())
+        token_matches = verify_token_matches(presented, expected)
         if faults.active("tracker_verify_token_prefix_match"):
             # "startswith" instead of equality: an empty or truncated token subscribes any callback
             token_matches = bool(expected) and expected.startswith(presented)
-        if query.get("hub.mode") == "subscribe" and token_matches and query.get("hub.challenge"):
-            return PlainTextResponse(query["hub.challenge"])
-        return _refuse(403, "verification failed")
+        return handshake_response(query, token_matches)
 
-    def meta_signature_ok(raw: bytes, header: str) -> bool:
+    def signed_by_meta(raw: bytes, header: str) -> bool:
         secret = env.get("SANDBOX_WHATSAPP_APP_SECRET", "")
         if not header and faults.active("tracker_webhook_unsigned_accepted"):
             return True  # verification runs only when the header is present ("Meta always signs")
-        if not secret or not header.startswith("sha256="):
-            return False
-        digest = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(digest, header.removeprefix("sha256="))
+        return meta_signature_ok(raw, header, secret)
 
     @router.post("/webhook")
     async def whatsapp_event(request: Request) -> JSONResponse:
         raw = await request.body()
-        if not meta_signature_ok(raw, request.headers.get("x-hub-signature-256", "")):
+        if not signed_by_meta(raw, request.headers.get("x-hub-signature-256", "")):
             return _refuse(401, "invalid signature")
         try:
             event = json.loads(raw)
@@ -214,20 +203,11 @@ def build_router(settings: Settings) -> APIRouter:
         if refused := await throttled(request, "razorpay", client_ip(request), RAZORPAY_PER_MIN):
             return refused
         raw = await request.body()
-        secret = env.get("SANDBOX_RAZORPAY_WEBHOOK_SECRET", "")
-        signature = request.headers.get("x-razorpay-signature", "")
-        try:
-            verified = bool(secret and signature and razorpay_utility.verify_webhook_signature(
-                raw.decode("utf-8", "replace"), signature, secret))
-        except SignatureVerificationError:
-            verified = False
-        if not verified:
+        if not razorpay_signature_ok(raw, request.headers.get("x-razorpay-signature", ""),
+                                     env.get("SANDBOX_RAZORPAY_WEBHOOK_SECRET", "")):
             return _refuse(400, "invalid signature")
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return _refuse(400, "malformed event")
-        if not isinstance(event, dict):
+        event = event_object(raw)
+        if event is None:
             return _refuse(400, "malformed event")
         return JSONResponse({"status": apply_payment(request, event, request.headers.get("x-razorpay-event-id"))})
 

@@ -5,29 +5,9 @@ invoice, refund, each booked exactly once, and the refund reaching Razorpay.
 (through the system, or directly at Razorpay when the check stops half-way).
 """
 
-import pytest
-
-from golive import check, expect, unverified
+from golive import check, expect
 from golive.ledger import run_tag
 from golive.probes.providers import evaluate_checkout_records
-from golive.providers.razorpay import RazorpayClient
-
-
-@pytest.fixture
-def razorpay_account(http, razorpay_config, expected_mode):
-    if expected_mode(razorpay_config) == "live" or not razorpay_config.simulate_payment:
-        unverified("a live Rs 1 payment needs a person at the checkout: pay it by hand and attest it, or run "
-                   "this check with test keys (integrations.razorpay.simulate_payment)")
-    client = RazorpayClient(http, razorpay_config)
-    paid: list[str] = []
-    yield client, paid
-    for payment_id in paid:  # compensation: whatever the system did not refund is refunded here
-        payment = client.payment(payment_id)
-        body = payment.json() if payment.status_code == 200 else {}
-        left = body.get("amount", 0) - body.get("amount_refunded", 0)
-        if left > 0:
-            expect.status(client.refund(payment_id, left, run_tag()), 200,
-                          f"the check's payment {payment_id} could not be refunded: refund it in the dashboard")
 
 
 @check("INT-CHECKOUT-001", "Rs 1 payment and refund through the system's checkout: payment, invoice and refund "

@@ -4,35 +4,15 @@
 the check makes is refunded in full, also when the check fails half-way.
 """
 
-import pytest
-
-from golive import check, expect, unverified
+from golive import check, expect
 from golive.ledger import run_tag
 from golive.probes.providers import evaluate_checkout_signature, evaluate_refund
-from golive.providers.razorpay import RazorpayClient
-
-
-@pytest.fixture
-def razorpay(http, razorpay_config, expected_mode):
-    if expected_mode(razorpay_config) == "live" or not razorpay_config.simulate_payment:
-        unverified("a live Rs 1 payment needs a person at the checkout: pay it by hand and attest it, or run "
-                   "this check with test keys (integrations.razorpay.simulate_payment)")
-    client = RazorpayClient(http, razorpay_config)
-    captured: list[str] = []
-    yield client, captured
-    for payment_id in captured:  # compensation: refund what is still captured
-        payment = client.payment(payment_id)
-        left = payment.json().get("amount", 0) - payment.json().get("amount_refunded", 0) \
-            if payment.status_code == 200 else 0
-        if left > 0:
-            expect.status(client.refund(payment_id, left, run_tag()), 200,
-                          f"the check's payment {payment_id} could not be refunded: refund it in the dashboard")
 
 
 @check("INT-RAZORPAY-001", "Razorpay: order, payment, checkout signature and refund with the configured account",
        safety="money", items=["arogya:S5-TASK-01", "realserv:TEST-INT-03"], gates=["S5"])
-def test_order_payment_signature_refund(razorpay, razorpay_config):
-    client, captured = razorpay
+def test_order_payment_signature_refund(razorpay_account, razorpay_config):
+    client, captured = razorpay_account
     tag = run_tag()
     created = client.create_order(tag, {"purpose": "golive controlled payment", "run": tag})
     expect.status(created, 200, "Razorpay refuses to create an order with the configured keys",
