@@ -65,6 +65,7 @@ class RunState:
     flags: Flags = field(default_factory=Flags)
     signoffs: Signoffs = field(default_factory=Signoffs)
     sandbox: SandboxProcess | None = None
+    sandbox_ready: bool = False
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     started_monotonic: float = field(default_factory=time.monotonic)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -166,8 +167,8 @@ def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
     if settings.sandbox and not is_worker and not listing and "SANDBOX_URL" not in os.environ:
         sandbox = SandboxProcess(settings.values, state.reports_dir / "sandbox.log", cwd=root)
         try:
-            sandbox.start()
-        except SandboxError as error:
+            sandbox.launch()  # serving is awaited before the first check runs (pytest_runtestloop)
+        except (SandboxError, OSError) as error:
             _fail_configuration(state, [str(error)], "golive: the sandbox could not start:")
         state.sandbox = sandbox
         # xdist workers inherit the environment, so they find the same sandbox.
@@ -372,7 +373,15 @@ def _check_listing(items: list[pytest.Item]) -> list[dict[str, Any]]:
     return sorted(listing.values(), key=lambda entry: entry["id"])
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    state = session.config.stash.get(state_key, None)
+    if state and state.sandbox and not state.sandbox_ready:
+        try:
+            state.sandbox.wait_until_serving()
+        except SandboxError as error:
+            _fail_configuration(state, [str(error)], "golive: the sandbox could not start:")
+        state.sandbox_ready = True
     if not session.config.option.golive_list_checks:
         return None
     print(json.dumps(_check_listing(session.items), indent=2))

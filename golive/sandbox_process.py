@@ -71,6 +71,12 @@ class SandboxProcess:
                 "SANDBOX_REDIS_PUBLIC_PORT": str(self.redis_public_port)}
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        self.launch()
+        self.wait_until_serving(timeout_s)
+
+    def launch(self) -> None:
+        """Bind the ports and start the process, without waiting: its URLs are known at once, and
+        the run collects its checks while the sandbox imports and seeds."""
         listeners = []
         for _ in range(3):  # API, HTTPS, plain-HTTP redirect
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -101,9 +107,8 @@ class SandboxProcess:
             for sock in listeners:
                 sock.close()
             log.close()
-        self._wait_until_serving(timeout_s)
 
-    def _wait_until_serving(self, timeout_s: float) -> None:
+    def wait_until_serving(self, timeout_s: float = START_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout_s
         # A slow target (a fault may delay health by seconds) still counts as serving once it answers.
         with httpx.Client(timeout=httpx.Timeout(10.0, connect=1.0)) as client:
