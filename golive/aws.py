@@ -1,5 +1,6 @@
-"""boto3 clients for checks (S3, X-Ray): the run's timeouts, no retries, and the run's reachability,
-so a dead or black-holed endpoint costs one timeout per worker, as it does for HTTP and the browser."""
+"""boto3 clients for checks (S3, X-Ray): the run's timeouts, no retries, the run's reachability (a
+dead or black-holed endpoint costs one timeout per worker, as it does for HTTP and the browser),
+and the check's safety class (a readonly check's client refuses PutObject like HttpClient refuses POST)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from botocore.config import Config
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from golive.http import Reachability
+from golive.safety import guard
+
+#: AWS operations that only read, whatever HTTP method their protocol uses (X-Ray reads with POST)
+READ_OPERATIONS = ("Get", "List", "Head", "Describe", "BatchGet")
 
 
 def aws_client(service: str, *, endpoint_url: object | None, region: str, access_key_id: str | None,
                secret_access_key: str | None, timeout_s: float, reachability: Reachability,
-               **config: Any) -> Any:
+               safety: str, **config: Any) -> Any:
     client = boto3.client(
         service,
         endpoint_url=str(endpoint_url).rstrip("/") if endpoint_url else None,
@@ -26,7 +31,9 @@ def aws_client(service: str, *, endpoint_url: object | None, region: str, access
                       read_timeout=timeout_s, **config),
     )
 
-    def refuse_known_dead(request: Any, **_: Any) -> None:
+    def refuse_known_dead_or_unsafe(request: Any, event_name: str = "", **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        guard(safety, request.method, request.url, "read" if operation.startswith(READ_OPERATIONS) else "write")
         reachability.check(request.url)
 
     def remember_dead(caught_exception: Exception | None = None, request_dict: Any = None, **_: Any) -> None:
@@ -36,6 +43,6 @@ def aws_client(service: str, *, endpoint_url: object | None, region: str, access
         elif isinstance(caught_exception, EndpointConnectionError):
             reachability.mark(url, "connection refused")
 
-    client.meta.events.register("before-send", refuse_known_dead)
+    client.meta.events.register("before-send", refuse_known_dead_or_unsafe)
     client.meta.events.register("needs-retry", remember_dead)
     return client

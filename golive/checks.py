@@ -72,3 +72,9 @@ def check(
 def spec_of(item: pytest.Item) -> CheckSpec | None:
     marker = item.get_closest_marker(MARKER)
     return marker.args[0] if marker else None
+
+
+def safety_of(item: pytest.Item) -> str:
+    """The check's safety class; a test that is no check may only read."""
+    spec = spec_of(item)
+    return spec.safety if spec else "readonly"

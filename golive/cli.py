@@ -109,7 +109,7 @@ def _cleanup(args: argparse.Namespace) -> int:
                 headers["Authorization"] = f"Bearer {tokens[undo.role]}"
             return http.request(undo.method, undo.url, intent="write", json=undo.json, headers=headers).status_code
 
-        problems = run_undos(ledger, pending, send)
+        problems = run_undos(ledger, pending, send, masked=redaction.MASK)
     for undo in pending:
         print(f"  {'✗' if any(p.startswith(undo.description + ':') for p in problems) else '✓'} {undo.description}")
     if problems:

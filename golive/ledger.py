@@ -4,6 +4,10 @@ Each undo is an HTTP request recorded *before* the check goes on (``created``), 
 teardown (``undone`` or ``undo_failed``), newest first. The ledger is an append-only JSON-lines
 file (``reports/ledger.jsonl``): xdist workers append whole lines, and after a crash
 ``golive cleanup --env NAME`` replays whatever is still pending.
+
+The file is a report like any other: it is written through the run's redactor, so an undo whose
+URL carries a credential (a signed link, a presigned URL) is undone from memory at teardown, but
+cannot be replayed from the file after a crash; cleanup names it instead of sending a masked URL.
 """
 
 from __future__ import annotations
@@ -52,12 +56,13 @@ class Undo:
 
 
 class Ledger:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, redact: Callable[[str], str] = lambda text: text) -> None:
+        self.path, self.redact = path, redact
 
     def _append(self, event: str, **entry: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"event": event, "at": datetime.now(UTC).isoformat(), **entry}, default=str) + "\n"
+        record = json.dumps({"event": event, "at": datetime.now(UTC).isoformat(), **entry}, default=str)
+        line = self.redact(record) + "\n"
         # one write of one line in append mode: lines of concurrent workers never interleave
         with self.path.open("a", encoding="utf-8") as ledger:
             ledger.write(line)
@@ -84,10 +89,15 @@ class Ledger:
 Send = Callable[[Undo], int]
 
 
-def run_undos(ledger: Ledger, undos: Iterable[Undo], send: Send) -> list[str]:
-    """Run each undo with ``send`` (returns the HTTP status); the problems, one line each."""
+def run_undos(ledger: Ledger, undos: Iterable[Undo], send: Send, *, masked: str | None = None) -> list[str]:
+    """Run each undo with ``send`` (returns the HTTP status); the problems, one line each.
+    ``masked``: the redaction mark; an undo read back with it in its request cannot be replayed."""
     problems = []
     for undo in undos:
+        if masked and masked in json.dumps([undo.url, undo.json], default=str, ensure_ascii=False):
+            problems.append(f"{undo.description}: its request held a credential the ledger does not keep "
+                            f"({undo.method} {undo.url}); undo it by hand")
+            continue
         try:
             status = send(undo)
         except Exception as error:  # a dead target must not stop the other undos

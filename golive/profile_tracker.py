@@ -62,7 +62,7 @@ class Tracker(Strict):
     outbox: ServiceToken
     # test families get numbers with this prefix (plus random digits): never a real family's number
     test_phone_prefix: str = Field(default="+91999", pattern=r"^\+[1-9]\d{1,8}$")
-    plans: dict[str, int] = Field(default_factory=lambda: {"go_pro_199": 19_900, "go_pro_499": 49_900})
+    plans: dict[str, int] = Field(default_factory=lambda: {"go_pro_199": 19_900, "go_pro_499": 49_900}, min_length=1)
     coupon: str | None = None  # a valid coupon code (apply_coupon)
     supabase: Supabase | Literal[False] | None = None
     rate_limits: TrackerRateLimits | Literal[False] | None = None

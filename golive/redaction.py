@@ -43,6 +43,11 @@ SECRET_SHAPES = [
     re.compile(r"\bSG\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
     re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
 ]
+# Signed URLs (S3/GCS presigned links, SAS tokens): the signature in the query string is the key.
+SIGNED_QUERY = re.compile(
+    r"(?i)([?&](?:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential"
+    r"|Signature|sig)=)[^&\s\"'#<>]+"
+)
 # Values too common to be treated as secrets even if an env variable with a secret-ish name holds them.
 NOT_SECRETS = frozenset({"", "true", "false", "none", "null", "0", "1", "yes", "no", "on", "off"})
 MIN_SECRET_LENGTH = 4
@@ -73,7 +78,7 @@ class Redactor:
                 text = text.replace(secret, MASK)
         for shape in SECRET_SHAPES:
             text = shape.sub(MASK, text)
-        return text
+        return SIGNED_QUERY.sub(lambda match: match.group(1) + MASK, text)
 
     def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [

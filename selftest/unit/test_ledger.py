@@ -8,6 +8,7 @@ import httpx
 
 from golive.http import HttpClient
 from golive.ledger import Ledger, Undo, run_tag, run_undos
+from golive.redaction import MASK, Redactor
 
 
 def client(handler) -> HttpClient:  # type: ignore[no-untyped-def]
@@ -69,3 +70,14 @@ def test_the_run_tag_is_shared_through_the_environment(monkeypatch):
     monkeypatch.delenv("GOLIVE_RUN_TAG", raising=False)
     tag = run_tag()
     assert tag.startswith("golive-") and run_tag() == tag
+
+
+def test_the_file_is_redacted_and_a_masked_undo_is_named_not_sent(tmp_path):
+    signed = "http://127.0.0.1:9/mytracker/eyJzdWIiOiIrOTE5OTkifQ.c2lnbmF0dXJl/data"
+    ledger = Ledger(tmp_path / "ledger.jsonl", redact=Redactor(["eyJzdWIiOiIrOTE5OTkifQ.c2lnbmF0dXJl"]).text)
+    ledger.created(Undo("delete test family", "DELETE", signed))
+    assert "c2lnbmF0dXJl" not in ledger.path.read_text()
+    sent: list[Undo] = []
+    problems = run_undos(ledger, ledger.pending(), lambda undo: sent.append(undo) or 204, masked=MASK)
+    assert sent == [] and problems[0].startswith("delete test family: its request held a credential")
+    assert len(ledger.pending()) == 1

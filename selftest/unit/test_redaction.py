@@ -200,3 +200,13 @@ def test_sweep_rewrites_files_with_secrets_and_leaves_clean_ones_untouched(tmp_p
 def test_signed_share_links_are_masked_like_tokens():
     link = "https://tracker.test/t/eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz"
     assert Redactor().text(link) == f"https://tracker.test/t/{MASK}"
+
+
+def test_signed_url_signatures_are_masked_and_the_rest_of_the_url_kept():
+    url = ("https://bucket.s3.amazonaws.com/doc.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+           "&X-Amz-Credential=AKIDEXAMPLE%2F20261121%2Fap-south-1%2Fs3%2Faws4_request&X-Amz-Expires=3600"
+           "&X-Amz-Signature=56918413cbf6ff64644ec58f4d271b504b00da96f95ba80cddbb5ae74b696fb2")
+    masked = Redactor().text(f"DELETE {url}")
+    assert "56918413cbf6" not in masked and "AKIDEXAMPLE" not in masked
+    assert masked.startswith("DELETE https://bucket.s3.amazonaws.com/doc.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256")
+    assert "X-Amz-Signature=«redacted»" in masked and "X-Amz-Expires=3600" in masked
