@@ -9,12 +9,13 @@ later step fails.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
 
+from golive import expect
 from golive.http import HttpClient
 from golive.outcomes import CheckFailed
 from golive.probes.records import Deletion, RecordTrip
@@ -55,17 +56,10 @@ class StoredRecord:
                           self.deletion)
 
 
-def where(response: httpx.Response) -> str:
-    return f"{response.request.method} {response.request.url} (request id {response.request.headers.get('x-request-id', '-')})"
-
-
 def answer(response: httpx.Response, expected: int | tuple[int, ...], step: str, fix: str) -> Any:
     """The JSON body of a step that must answer ``expected``; a failed step says which and why."""
-    allowed = (expected,) if isinstance(expected, int) else expected
-    if response.status_code not in allowed:
-        raise CheckFailed(f"{step} failed", expected=f"HTTP {' or '.join(map(str, allowed))}",
-                          found=f"HTTP {response.status_code} {response.text[:200]}", where=where(response), fix=fix)
-    return response.json() if response.content else None
+    expect.status(response, expected, f"{step} failed", fix=fix)
+    return expect.json_body(response, f"{step} answered no JSON") if response.content else None
 
 
 class MarketplaceFlows:
