@@ -45,6 +45,11 @@ class Credential(httpx.Auth):
     csrf: tuple[str, str] | None = None  # (header, token) echoed on unsafe requests
     issued_at: float = 0.0  # epoch seconds measured at login: the lifetime's start when the token has no iat
 
+    @classmethod
+    def bearer(cls, role: str, token: str) -> "Credential":
+        """A bearer token in the Authorization header (the default placement)."""
+        return cls(role, "token", CredentialPlacement(), token, issued_at=time.time())
+
     @property
     def access(self) -> str:
         return self.value

@@ -110,19 +110,23 @@ def apply_waivers(results: list[CheckResult], signoffs: Signoffs, today: date) -
 
 
 def collapsed_causes(results: list[CheckResult]) -> list[str]:
-    """One line per root cause with the number of checks it blocked or broke, in order of first appearance."""
-    counts: dict[str, int] = {}
+    """One line per root cause, in order of first appearance: a single check keeps its own line; many
+    become "login as admin failed (HTTP 422: …): 113 checks blocked (SEC-AUTH-003, …)"."""
+    by_cause: dict[str, list[CheckResult]] = {}
     for result in results:
         cause = result.root_cause
         if cause is not None:
-            counts[cause] = counts.get(cause, 0) + 1
-    return [f"{cause}: {count} check{'s' if count != 1 else ''} "
-            f"{'blocked' if cause_is_prerequisite(cause, results) else 'could not run'}"
-            for cause, count in counts.items()]
-
-
-def cause_is_prerequisite(cause: str, results: list[CheckResult]) -> bool:
-    return any(r.blocked_by and r.root_cause == cause for r in results)
+            by_cause.setdefault(cause, []).append(result)
+    lines = []
+    for cause, affected in by_cause.items():
+        if len(affected) == 1 and not affected[0].blocked_by:
+            only = affected[0]
+            lines.append(f"{only.label} {only.status.value}: {first_line(only.message) or only.title}")
+            continue
+        labels = ", ".join(r.label for r in affected[:3]) + (", …" if len(affected) > 3 else "")
+        verb = "blocked" if affected[0].blocked_by else "could not run"
+        lines.append(f"{cause}: {len(affected)} check{'s' if len(affected) != 1 else ''} {verb} ({labels})")
+    return lines
 
 
 def prerequisites(results: list[CheckResult]) -> list[dict[str, Any]]:
