@@ -246,6 +246,8 @@ def test_a_gating_checklist_needs_its_critical_items_automated_and_attested(tmp_
     assert verdict["coverage"]["checklists"][0] | {"unmapped_items": []} == {
         "name": "shop", "title": "Shop go-live", "items": 2, "automated": 1, "attested": 1, "not_applicable": 0,
         "unmapped": 0, "unmapped_critical": [], "unmapped_items": [], "gating": True,
+        # a check of the item ran and judged it this run (mapped: a check names it)
+        "mapped": 1, "unverified": 0, "unverified_critical": [], "absent_required": [],
     }
 
     (project / "suites" / "infrastructure" / "test_read.py").write_text(SHOP_SUITE.replace('items=["shop:HEALTH-01"]', 'items=[]'))
