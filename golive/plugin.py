@@ -663,10 +663,12 @@ def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str
                 waiver = state.signoffs.waiver_for(absent["item"])
                 if waiver is not None and not waiver.expired(_today()):
                     continue
+                if state.signoffs.attestation_for(absent["item"]) is not None:
+                    continue  # a person vouches for what no check could verify on this system
                 state.run_problems.append(
                     f"{absent['item']} (critical) is required by the checklist, but {absent['check']}: "
-                    f"{absent['reason']} — meet it, waive it, or declare it not applicable for this system "
-                    f"(profile not_applicable_items) with the reason"
+                    f"{absent['reason']} — meet it, attest it, waive it, or declare it not applicable for this "
+                    f"system (profile not_applicable_items) with the reason"
                 )
         rows.append({**row, "gating": gates})
     return rows, required_attestations(gating, checks)

@@ -322,7 +322,7 @@ def test_a_critical_item_the_profile_declares_absent_fails_the_gate_until_declar
     assert verdict["decision"] == "NO-GO"
     assert verdict["reasons"] == [
         "shop:HEALTH-01 (critical) is required by the checklist, but INF-READ-001: the profile says this system has "
-        "no liveness endpoint — meet it, waive it, or declare it not applicable for this system "
+        "no liveness endpoint — meet it, attest it, waive it, or declare it not applicable for this system "
         "(profile not_applicable_items) with the reason",
         "no critical check ran"]
     assert verdict["coverage"]["checklists"][0]["automated"] == 0
