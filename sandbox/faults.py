@@ -221,6 +221,9 @@ _register("https_redirect_temporary",
 _register("hsts_max_age_short",
           "HTTPS answers carry Strict-Transport-Security: max-age=86400 (one day).",
           "SEC-HTTPS-002")
+_register("tls_modern_protocols_disabled",
+          "The TLS listener accepts only TLS 1.0 and 1.1: no current browser can connect.",
+          "SEC-TLS-005", "SEC-TLS-001")
 _register("tls_legacy_protocols",
           "The TLS listener still accepts TLS 1.0 and 1.1 with weak cipher suites (@SECLEVEL=0).",
           "SEC-TLS-001", "SEC-TLS-004")

@@ -6,11 +6,13 @@ Every fault in the catalog must have a ``test_fault_<name>`` here or in a siblin
 
 from __future__ import annotations
 
+
 import base64
 import hashlib
 import hmac
 import json
 import re
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -850,6 +852,15 @@ def test_fault_tls_legacy_protocols(tmp_path):
     files = _tls_files(tmp_path)
     assert _tls10_handshake(server_context(files, ActiveFaults(["tls_legacy_protocols"])))
     assert not _tls10_handshake(server_context(files, ActiveFaults()))
+
+
+def test_fault_tls_modern_protocols_disabled(tmp_path):
+    from sandbox.tls import server_context
+
+    files = _tls_files(tmp_path)
+    legacy_only = server_context(files, ActiveFaults(["tls_modern_protocols_disabled"]))
+    assert _tls10_handshake(legacy_only)
+    assert legacy_only.maximum_version == ssl.TLSVersion.TLSv1_1
 
 
 def test_fault_tls_hostname_mismatch(tmp_path):
