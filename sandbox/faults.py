@@ -72,6 +72,8 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("server_product_named",
+          "Responses carry Server: uvicorn (no version, but the software is named).", "SEC-HEADERS-002")
 _register(
     "server_version_disclosed",
     "Every response discloses the stack: Server: uvicorn/<version> and "

@@ -152,6 +152,11 @@ def test_fault_server_version_disclosed(make_client):
     assert uvicorn.__version__ == "0.54.0" and fastapi.__version__ == "0.163.2"
 
 
+def test_fault_server_product_named(make_client):
+    assert "server" not in make_client().get("/health/live").headers
+    assert make_client("server_product_named").get("/health/live").headers["server"] == "uvicorn"
+
+
 # --- CORS ------------------------------------------------------------------------------------
 
 def _acao(client, origin: str) -> tuple[str | None, str | None]:
