@@ -115,6 +115,12 @@ _register(
     "SEC-AUTH-001",
 )
 _register(
+    "anonymous_order_create",
+    "A guest checkout, POST /api/orders, shipped without its guard: anyone creates orders (the API "
+    "description documents it without security).",
+    "SEC-AUTH-011",
+)
+_register(
     "protected_endpoint_open",
     "/api/admin/users lost its auth guard and answers 200 without any token.",
     "SEC-AUTH-002",

@@ -1173,3 +1173,10 @@ def test_fault_duplicate_sku(make_client):
     assert CATALOG["duplicate_sku"].env == "arogya-local"
     products = _arogya_lists(make_client("duplicate_sku", env=AROGYA_ENV))["products"]
     assert [p["sku"] for p in products].count("AA-TUL-100") == 2
+
+
+def test_fault_anonymous_order_create(make_client):
+    assert make_client().post("/api/orders", json={"sku": "SKU-1", "quantity": 1}).status_code in (401, 405)
+    open_shop = make_client("anonymous_order_create")
+    assert open_shop.post("/api/orders", json={"sku": "SKU-1", "quantity": 1}).status_code == 201
+    assert open_shop.post("/api/orders", content=b"{").status_code == 422
