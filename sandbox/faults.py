@@ -72,6 +72,9 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("debug_mode_404_page",
+          "The framework's debug mode is on: a page that does not exist shows Django's debug 404 with every "
+          "URL pattern.", "SEC-EXPOSE-004")
 _register("server_product_named",
           "Responses carry Server: uvicorn (no version, but the software is named).", "SEC-HEADERS-002")
 _register(

@@ -1180,3 +1180,9 @@ def test_fault_anonymous_order_create(make_client):
     open_shop = make_client("anonymous_order_create")
     assert open_shop.post("/api/orders", json={"sku": "SKU-1", "quantity": 1}).status_code == 201
     assert open_shop.post("/api/orders", content=b"{").status_code == 422
+
+
+def test_fault_debug_mode_404_page(make_client):
+    assert "DEBUG = True" not in make_client().get("/no-such-page").text
+    answer = make_client("debug_mode_404_page").get("/no-such-page")
+    assert answer.status_code == 404 and "DEBUG = True" in answer.text
