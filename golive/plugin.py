@@ -684,6 +684,7 @@ def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
     started_ms = int(datetime.fromisoformat(document["started_at"]).timestamp() * 1000) - 1
     allure_report.write_decision(directory, document, started_ms)
     allure_report.write_attestations(directory, document["attestations"])
+    allure_report.write_prerequisites(directory, document)
     allure_report.write_coverage(directory, document["coverage"]["checklists"])
     allure_report.write_environment(
         directory,
