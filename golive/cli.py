@@ -119,6 +119,12 @@ def _cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from golive.doctor import doctor
+
+    return doctor(args.env, Path(args.root).resolve(), envs_dir=Path(args.envs_dir) if args.envs_dir else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golive", description=__doc__)
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
@@ -140,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     attest.add_argument("--note", help="a short note")
     attest.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     attest.set_defaults(run=_attest)
+
+    doctor_ = commands.add_parser("doctor", help="before a run, read-only: services answer, roles log in, declared "
+                                  "paths exist, owned objects exist, unsaid profile sections")
+    doctor_.add_argument("--env", required=True, help="the environment to check (envs/NAME.env)")
+    doctor_.add_argument("--envs-dir", help="where env files live (default: envs/)")
+    doctor_.set_defaults(run=_doctor)
 
     clean = commands.add_parser("cleanup", help="undo what a crashed run left on the target (reports/ledger.jsonl)")
     clean.add_argument("--env", required=True, help="the environment the run went against")
