@@ -191,8 +191,8 @@ def compose(name: str, base_url: str, document: dict[str, Any], source: str, roo
         plan.sections["auth"] = auth
         plan.why["auth"] = [f"login: {login.strategy}, from {login.evidence}", *draft.login_notes]
         if protected:
-            plan.why["auth"].append(f"protected: the {len(protected)} operations needing {login.scheme} without a "
-                                    "path parameter; list only the roles allowed on each")
+            plan.why["auth"].append(f"protected: operations needing {login.scheme} without a path parameter "
+                                    f"({len(protected)}); list only the roles allowed on each")
         with_ids = [op.label for op in draft.protected_with_ids]
         if with_ids:
             plan.why["auth"].append("operations with a path parameter need a real id to be listed: "
@@ -363,7 +363,7 @@ def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
         feeds = describe(uses, section)
         if section in plan.sections:
             lines += ["# " + line for line in plan.why.get(section, [])]
-            if feeds:
+            if feeds and section != "services":  # every check needs the services
                 lines.append(f"# feeds {feeds}")
             lines += [_dump({section: plan.sections[section]}).rstrip("\n"), ""]
             continue
