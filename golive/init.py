@@ -193,10 +193,12 @@ def compose(name: str, base_url: str, document: dict[str, Any], source: str, roo
         if protected:
             plan.why["auth"].append(f"protected: operations needing {login.scheme} without a path parameter "
                                     f"({len(protected)}); list only the roles allowed on each")
-        with_ids = [op.label for op in draft.protected_with_ids]
-        if with_ids:
-            plan.why["auth"].append("operations with a path parameter need a real id to be listed: "
-                                    + ", ".join(with_ids[:6]) + (" …" if len(with_ids) > 6 else ""))
+        for ops, reason in ((draft.protected_with_ids, "need a real id in their path"),
+                            (draft.protected_unsafe, "need parameters or a body golive cannot make up, or delete")):
+            labels = [op.label for op in ops]
+            if labels:
+                plan.why["auth"].append(f"not listed, they {reason}: " + ", ".join(labels[:6])
+                                        + (f" and {len(labels) - 6} more" if len(labels) > 6 else ""))
     else:
         plan.commented["auth"] = (["how golive logs in could not be inferred:", *draft.login_notes], None)
 

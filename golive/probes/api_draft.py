@@ -93,6 +93,8 @@ class Draft:
     login_notes: list[str] = field(default_factory=list)
     protected: list[openapi.Operation] = field(default_factory=list)
     protected_with_ids: list[openapi.Operation] = field(default_factory=list)
+    # need data golive does not have (required parameters, a non-JSON body) or would change data (DELETE)
+    protected_unsafe: list[openapi.Operation] = field(default_factory=list)
     owned: list[OwnedCandidate] = field(default_factory=list)
     health: dict[str, str] = field(default_factory=dict)  # live | ready | db -> path
     docs: list[openapi.Operation] = field(default_factory=list)
@@ -255,17 +257,35 @@ def _is_free_text(parameter: openapi.Parameter) -> bool:
     return parameter.type == "string" and not parameter.format and not parameter.pattern
 
 
+def _callable_as_is(document: dict[str, Any], op: openapi.Operation) -> bool:
+    """An operation the role checks may call without data of their own: no required query or header
+    parameter (a 422 would read as a refused role), and a write only with a JSON body (an allowed role
+    gets an unparseable one, which must be refused before anything is written). Never a DELETE."""
+    if any(p.required for p in op.parameters if p.location in ("query", "header", "cookie")):
+        return False
+    if op.method in ("GET", "HEAD"):
+        return True
+    return op.method in ("POST", "PUT", "PATCH") and "application/json" in _body_media(document, op.method, op.path)
+
+
 def draft(document: dict[str, Any]) -> Draft:
     """The profile answers an OpenAPI 3 document gives. Raises ValueError for other documents."""
     operations = openapi.inventory(document)
     plan, notes = plan_login(document, operations)
     result = Draft(login=plan, login_notes=notes)
     login_path = plan.path if plan and plan.strategy in ("json", "form", "session") else None
+    docs = {op.path for op in operations if DOCS.search(op.path)}
     for op in operations:
         # protected = needs the login's credential (a service key's operations are service endpoints)
         needs_login = plan.scheme in op.security if plan else bool(op.security)
-        if needs_login and op.path != login_path:
-            (result.protected_with_ids if op.params_in("path") else result.protected).append(op)
+        if not needs_login or op.path == login_path or op.path in docs:
+            continue
+        if op.params_in("path"):
+            result.protected_with_ids.append(op)
+        elif _callable_as_is(document, op):
+            result.protected.append(op)
+        else:
+            result.protected_unsafe.append(op)
     result.owned = _owned(operations)
     result.health = _health(operations)
     result.docs = [op for op in operations if op.method == "GET" and DOCS.search(op.path)]

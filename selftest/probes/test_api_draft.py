@@ -121,3 +121,19 @@ def test_inputs_by_name_and_format():
 def test_a_swagger_2_document_is_refused():
     with pytest.raises(ValueError, match="not an OpenAPI 3 document"):
         draft({"swagger": "2.0", "paths": {}})
+
+
+def test_protected_lists_only_operations_the_role_checks_can_call_without_harm():
+    secured = {"security": [{"jwt": []}]}
+    json_body = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"}}, paths={
+        "/api/me": {"get": secured, "patch": {**secured, **json_body}, "delete": secured},
+        "/api/link": {"get": {**secured, "parameters": [{"name": "subject", "in": "query", "required": True}]}},
+        "/api/uploads": {"post": {**secured, "requestBody": {"content": {"application/octet-stream": {}}}}},
+        "/api/admin/openapi.json": {"get": secured},
+    })
+    result = draft(doc)
+    assert [op.label for op in result.protected] == ["GET /api/me", "PATCH /api/me"]
+    assert sorted(op.label for op in result.protected_unsafe) == ["DELETE /api/me", "GET /api/link",
+                                                                   "POST /api/uploads"]
+    assert [op.path for op in result.docs] == ["/api/admin/openapi.json"]  # a document, not data to scan
