@@ -194,7 +194,8 @@ def compose(name: str, base_url: str, document: dict[str, Any], source: str, roo
             plan.why["auth"].append(f"protected: operations needing {login.scheme} without a path parameter "
                                     f"({len(protected)}); list only the roles allowed on each")
         for ops, reason in ((draft.protected_with_ids, "need a real id in their path"),
-                            (draft.protected_unsafe, "need parameters or a body golive cannot make up, or delete")):
+                            (draft.protected_unsafe, "need parameters golive cannot make up, or write (SEC-AUTHZ-001 "
+                                                     "proves a write only where the token is checked before the body)")):
             labels = [op.label for op in ops]
             if labels:
                 plan.why["auth"].append(f"not listed, they {reason}: " + ", ".join(labels[:6])

@@ -93,7 +93,7 @@ class Draft:
     login_notes: list[str] = field(default_factory=list)
     protected: list[openapi.Operation] = field(default_factory=list)
     protected_with_ids: list[openapi.Operation] = field(default_factory=list)
-    # need data golive does not have (required parameters, a non-JSON body) or would change data (DELETE)
+    # need data golive does not have (required parameters) or write: for a person to list
     protected_unsafe: list[openapi.Operation] = field(default_factory=list)
     owned: list[OwnedCandidate] = field(default_factory=list)
     health: dict[str, str] = field(default_factory=dict)  # live | ready | db -> path
@@ -258,14 +258,13 @@ def _is_free_text(parameter: openapi.Parameter) -> bool:
 
 
 def _callable_as_is(document: dict[str, Any], op: openapi.Operation) -> bool:
-    """An operation the role checks may call without data of their own: no required query or header
-    parameter (a 422 would read as a refused role), and a write only with a JSON body (an allowed role
-    gets an unparseable one, which must be refused before anything is written). Never a DELETE."""
+    """A read the role checks may call without data of their own: no required query or header parameter
+    (a 422 would read as a refused role). Writes are left to a person: the role matrix proves an allowed
+    write with an unparseable body only where the system checks the token before the body, which the
+    description does not say (elsewhere the result is unverified), and a DELETE would delete."""
     if any(p.required for p in op.parameters if p.location in ("query", "header", "cookie")):
         return False
-    if op.method in ("GET", "HEAD"):
-        return True
-    return op.method in ("POST", "PUT", "PATCH") and "application/json" in _body_media(document, op.method, op.path)
+    return op.method in ("GET", "HEAD")
 
 
 def draft(document: dict[str, Any]) -> Draft:
