@@ -46,13 +46,10 @@ class Health(Strict):
         default=None, description="readiness path (200 with its dependency checks); false: the service has none")
     db: str | Literal[False] | None = Field(
         default=None, description="database ping path; false: the service has no database")
-    # Dotted JSON paths the readiness body must carry, with the value each must have.
     ready_expect: dict[str, bool | str | int] = Field(
         default_factory=dict,
         description="dotted JSON paths the readiness body must carry, with the value each must have "
                     "(e.g. checks.db: true)")
-    # Dotted JSON paths of numbers the readiness body reports, with the maximum each may have
-    # (e.g. checks.db_replica_lag_s: 30).
     ready_limits: dict[str, float] = Field(
         default_factory=dict,
         description="dotted JSON paths of numbers the readiness body reports, with the maximum each may have "
@@ -174,11 +171,9 @@ class OwnedObject(Strict):
     id_field: str = Field(default="id", description="the id's field in the listed objects")
     owner_role: str = Field(description="a role that owns at least one object")
     other_role: str = Field(description="a role that must not reach the owner's objects")
-    # the body of a harmless change the other user attempts (PATCH); false: not tried
     patch: dict[str, str | int | bool] | Literal[False] = Field(
         default=False, description="the body of a harmless change other_role attempts (PATCH); false: not tried")
     delete: bool = Field(default=False, description="other_role also attempts a DELETE")
-    # POST sub-paths of item_path the other user attempts ("/cancel"): actions change objects too
     actions: list[str] = Field(default_factory=list,
                                description="POST sub-paths of item_path other_role attempts (/cancel)")
 
@@ -208,12 +203,10 @@ class Authorization(Strict):
                                        description="object types users own (one user must not reach another's)")
     profile_update: ProfileUpdate | Literal[False] | None = Field(
         default=None, description="where users update their own profile (mass assignment of privileged fields)")
-    # privileged field -> the value an attacker would send (role: admin, is_admin: true, ...)
     privileged_fields: dict[str, str | int | bool] = Field(
         default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1},
         description="privileged field -> the value an attacker would send in a profile update",
     )
-    # key names no response may carry (matched case-insensitively, also inside nested objects)
     sensitive_fields: list[str] = Field(default_factory=lambda: [
         "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
         "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
@@ -241,7 +234,6 @@ class Cors(Strict):
                                description="methods a preflight from an allowed origin must grant")
     request_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"],
                                        description="request headers a preflight must grant")
-    # what no preflight may grant: methods and headers the API does not use
     refused_methods: list[str] = Field(default_factory=lambda: ["PROPFIND", "TRACE"],
                                        description="methods no preflight may grant")
     refused_headers: list[str] = Field(default_factory=lambda: ["X-Golive-Unlisted-Header"],
@@ -317,7 +309,6 @@ class Profile(Strict):
         default=None, description="webhook receivers and their signature schemes")
     share_links: ShareLinks | Literal[False] | None = Field(
         default=None, description="signed share links (expired or tampered links must be refused)")
-    # false: the target publishes no API description
     openapi: OpenApi | Literal[False] | None = Field(
         default=None, description="where the system publishes its API description; false: it publishes none")
     transport: Transport | Literal[False] | None = Field(
@@ -358,26 +349,21 @@ class Profile(Strict):
     tracing: Tracing | Literal[False] | None = Field(default=None, description="distributed tracing")
     flows: Flows | Literal[False] | None = Field(
         default=None, description="business flows with stock (adjustments, transfers, audit trail)")
-    # false: no CDN in front of the system
     cdn: Cdn | Literal[False] | None = Field(
         default=None, description="the CDN in front of the system; false: none")
-    # false: no public host whose ports golive may probe
     network: Network | Literal[False] | None = Field(
         default=None, description="a public host whose closed ports are probed; false: none golive may probe")
     # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
     # critical items and missing attestations block GO.
     checklists: list[str] = Field(
         default_factory=list, description="the go-live checklists this system answers to (checklists/<name>.yaml)")
-    # Check ids this system treats as blockers on top of the checks' own criticality.
     critical: list[str] = Field(
         default_factory=list,
         description="check ids this system treats as blockers on top of the checks' own criticality")
-    # Checklist items that need a signed attestation for this system.
     attestations_required: list[str] = Field(
         default_factory=list, description="checklist items that need a signed attestation for this system")
     http_timeout_s: float = Field(
         default=10.0, gt=0, le=120, description="timeout of every request golive sends, in seconds")
-    # At most this many requests per endpoint (method + URL without query) per run and worker.
     request_budget: int = Field(
         default=100, ge=1,
         description="at most this many requests per endpoint (method + URL without query) per run and worker")

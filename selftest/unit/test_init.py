@@ -202,3 +202,22 @@ def test_every_section_left_unsaid_is_written_commented_with_its_checks(project:
     written = load_yaml(text)
     for section in init.sections():
         assert section in written or f"# {section}:" in text or f"# {section} " in text, section
+
+
+def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: Path, sandbox_description: Path):
+    """What a person answers at the prompts (init asks only when stdin is a terminal, never with --yes)."""
+    questions: list[str] = []
+
+    def answer(question: str, default: str) -> str:
+        questions.append(question)
+        return "owner" if "role" in question else "y"
+
+    document = init.read_description(str(sandbox_description))
+    plan = init.compose("shop", "http://127.0.0.1:8799", document, str(sandbox_description), project, answer)
+    (project / "profiles").mkdir()
+    text = init.settle(plan, {}, project / "profiles" / "shop.yaml")
+    assert len(questions) == 2
+    assert sorted(plan.sections["auth"]["roles"]) == ["owner", "user", "user2"]
+    assert plan.sections["authorization"]["objects"][0]["list_path"] == "/api/orders"
+    assert {"APP_USER2_USERNAME", "APP_USER2_PASSWORD", "APP_OWNER_PASSWORD"} <= set(plan.env)
+    assert "authorization:\n  objects:" in text
