@@ -45,7 +45,14 @@ class InitError(Exception):
 # --- reading the description -----------------------------------------------------------------
 
 
-def read_description(source: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Description:
+    document: dict[str, Any]
+    source: str
+    is_json: bool  # golive's sweeps read a served description as JSON only
+
+
+def read_description(source: str) -> Description:
     """An OpenAPI document from a file or an http(s) URL, JSON or YAML."""
     if source.startswith(("http://", "https://")):
         try:
@@ -61,9 +68,11 @@ def read_description(source: str) -> dict[str, Any]:
             text = Path(source).read_text(encoding="utf-8")
         except OSError as error:
             raise InitError(f"cannot read {source}: {error.strerror}") from None
+    is_json = True
     try:
         document = json.loads(text)
     except ValueError:
+        is_json = False
         try:
             document = load_yaml(text)
         except yaml.YAMLError as error:
@@ -72,7 +81,7 @@ def read_description(source: str) -> dict[str, Any]:
         found = document.get("swagger") or document.get("openapi") if isinstance(document, dict) else None
         raise InitError(f"{source} is not an OpenAPI 3 document (found {'version ' + str(found) if found else 'no openapi: 3.x'}); "
                         "convert a Swagger 2 document first (e.g. with swagger2openapi)")
-    return document
+    return Description(document, source, is_json)
 
 
 # --- what the checks read --------------------------------------------------------------------
@@ -160,8 +169,8 @@ def _credential(login: api_draft.LoginPlan) -> dict[str, str] | None:
     return {"location": credential.location, "name": credential.name, "scheme": credential.scheme}
 
 
-def compose(name: str, base_url: str, document: dict[str, Any], source: str, root: Path,
-            ask: Ask | None = None) -> Plan:
+def compose(name: str, base_url: str, description: Description, root: Path, ask: Ask | None = None) -> Plan:
+    document = description.document
     draft = api_draft.draft(document)
     plan = Plan(name=name)
     plan.env["APP_URL"] = base_url.rstrip("/")
@@ -245,10 +254,14 @@ def compose(name: str, base_url: str, document: dict[str, Any], source: str, roo
                               "redirect targets, patterns (ReDoS)"]
     _contact_and_uploads(plan, draft)
 
-    docs = _openapi_section(draft, source, base_url, root, role if "auth" in plan.sections else None)
+    docs = _openapi_section(draft, description, base_url, root, role if "auth" in plan.sections else None)
     if docs:
         plan.sections["openapi"] = docs
         plan.why["openapi"] = ["the API description the sweeps take their endpoints from"]
+    elif not description.is_json:
+        plan.commented["openapi"] = (["openapi: the description is YAML, and golive's sweeps read JSON: point "
+                                      "source at a JSON copy (a path the service serves, or a local .json file)"],
+                                     None)
     return plan
 
 
@@ -288,18 +301,22 @@ def _contact_and_uploads(plan: Plan, draft: api_draft.Draft) -> None:
             + "; ".join(lines[:8]) + ": set inputs.validation (phone_fields, email_fields) and inputs.upload")
 
 
-def _openapi_section(draft: api_draft.Draft, source: str, base_url: str, root: Path,
+def _openapi_section(draft: api_draft.Draft, description: Description, base_url: str, root: Path,
                      role: str | None) -> dict[str, Any] | None:
-    if draft.docs:
-        op = draft.docs[0]
+    """Where the sweeps read the description: served (as JSON, which is what they parse) or a local JSON file."""
+    served = [op for op in draft.docs if not op.path.endswith((".yaml", ".yml"))]
+    if served:
+        op = served[0]
         if op.security and role is None:
             return None
         return {"service": SERVICE, "source": op.path, **({"role": role} if op.security else {})}
-    base = base_url.rstrip("/")
+    source, base = description.source, base_url.rstrip("/")
+    if not description.is_json:
+        return None
     if source.startswith(base + "/"):
         return {"service": SERVICE, "source": source[len(base):]}
     path = Path(source)
-    if not source.startswith(("http://", "https://")) and path.suffix == ".json":
+    if not source.startswith(("http://", "https://")):
         try:
             shown = str(path.resolve().relative_to(root.resolve()))
         except ValueError:
@@ -474,8 +491,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ask = _terminal_ask if sys.stdin.isatty() and not args.yes else None
     try:
-        document = read_description(args.openapi)
-        plan = compose(name, args.base_url, document, args.openapi, root, ask)
+        plan = compose(name, args.base_url, read_description(args.openapi), root, ask)
         profile_path.parent.mkdir(parents=True, exist_ok=True)
         env_path.parent.mkdir(parents=True, exist_ok=True)
         text = settle(plan, section_checks(root), profile_path)

@@ -170,7 +170,8 @@ def test_oauth2_password_flow_from_a_yaml_url_is_a_form_login(project: Path, ser
     text = (project / "profiles" / "flows.yaml").read_text(encoding="utf-8")
     settings = load_settings("flows", project, envs_dir=filled_env(project, "flows"), environ={})
     assert settings.profile.services[0].health.live == "/health"
-    assert settings.profile.openapi.source == "/openapi.yaml"
+    assert settings.profile.openapi is None  # served as YAML: golive's sweeps read JSON only
+    assert "# openapi: the description is YAML, and golive's sweeps read JSON" in text
     if "strategy" in Login.model_fields:  # a golive that logs in with forms writes the section live
         assert settings.profile.auth.login.strategy == "form"
         assert settings.profile.auth.login.path == "/auth/token"
@@ -212,8 +213,8 @@ def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: 
         questions.append(question)
         return "owner" if "role" in question else "y"
 
-    document = init.read_description(str(sandbox_description))
-    plan = init.compose("shop", "http://127.0.0.1:8799", document, str(sandbox_description), project, answer)
+    description = init.read_description(str(sandbox_description))
+    plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer)
     (project / "profiles").mkdir()
     text = init.settle(plan, {}, project / "profiles" / "shop.yaml")
     assert len(questions) == 2
