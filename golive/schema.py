@@ -98,7 +98,6 @@ def profile_schema() -> dict[str, Any]:
     schema = _accept_references(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_NAME,
         **schema,
         "title": "golive profile",
         "description": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 REGENERATE = "run `golive schema --markdown docs/profile.md` and commit the result"
 
 
+@functools.cache
 def validator() -> jsonschema.Draft202012Validator:
     committed = json.loads((ROOT / schema.SCHEMA_PATH).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(committed)
