@@ -185,21 +185,26 @@ def _models_below(node: Any) -> list[str]:
     return []
 
 
-def _model_paths(schema: dict[str, Any]) -> dict[str, str]:
-    """Each model's path in a profile (``auth.login``, ``services[].health``), first occurrence wins."""
+def _all_model_paths(schema: dict[str, Any]) -> dict[str, list[str]]:
+    """Each model's paths in a profile (``auth.login``, ``services[].health``), in breadth-first order."""
     defs = schema["$defs"]
-    paths: dict[str, str] = {}
+    paths: dict[str, list[str]] = {}
     queue = [(name, prop) for name, prop in schema["properties"].items()]
     while queue:
         path, prop = queue.pop(0)
-        for name in _models_below(prop):
-            if name in paths:
-                continue
+        for name in dict.fromkeys(_models_below(prop)):
             suffix = "[]" if _is_list_of(prop, name) else ""
-            paths[name] = path + suffix
-            queue += [(f"{path}{suffix}.{child}", child_prop)
-                      for child, child_prop in defs[name].get("properties", {}).items()]
+            seen = name in paths
+            paths.setdefault(name, []).append(path + suffix)
+            if not seen:  # a model's fields are walked once
+                queue += [(f"{path}{suffix}.{child}", child_prop)
+                          for child, child_prop in defs[name].get("properties", {}).items()]
     return paths
+
+
+def _model_paths(schema: dict[str, Any]) -> dict[str, str]:
+    """Each model's first path: where the reference describes it."""
+    return {name: found[0] for name, found in _all_model_paths(schema).items()}
 
 
 def _is_list_of(prop: dict[str, Any], name: str) -> bool:
@@ -257,6 +262,7 @@ def markdown(schema: dict[str, Any], examples: dict[str, tuple[str, Any]]) -> st
 
     defs = schema["$defs"]
     paths = _model_paths(schema)
+    also = {name: found[1:] for name, found in _all_model_paths(schema).items()}
     lines = [MARKDOWN_INTRO, "## Top level", "", *_field_table(schema, paths), ""]
     rendered: set[str] = set()
     for section, prop in schema["properties"].items():
@@ -278,6 +284,8 @@ def markdown(schema: dict[str, Any], examples: dict[str, tuple[str, Any]]) -> st
                 lines += ["A list; each entry:", ""]
             if model.get("description"):
                 lines += [" ".join(model["description"].split()), ""]
+            if also.get(name):
+                lines += ["The same fields describe " + ", ".join(f"`{other}`" for other in also[name]) + ".", ""]
             lines += [*_field_table(model, paths), ""]
             # the nested models of this one, right below it
             models += [child for child in _models_below(model) if child not in models and child in paths]
