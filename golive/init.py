@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -372,6 +373,12 @@ def _commented(text: str) -> list[str]:
     return ["# " + line if line else "#" for line in text.rstrip("\n").splitlines()]
 
 
+def _comment(text: str, indent: str = "") -> list[str]:
+    """A comment wrapped to the width of the rest of the profile."""
+    return textwrap.wrap(text, 110, initial_indent="# " + indent, subsequent_indent="# " + indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
     lines = [SCHEMA_COMMENT,
              f"# Written by `golive init` from the system's API description. Reference: docs/profile.md.",
@@ -382,23 +389,24 @@ def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
     for section in ("services", *sections()):
         feeds = describe(uses, section)
         if section in plan.sections:
-            lines += ["# " + line for line in plan.why.get(section, [])]
+            lines += [wrapped for line in plan.why.get(section, []) for wrapped in _comment(line)]
             if feeds and section != "services":  # every check needs the services
-                lines.append(f"# feeds {feeds}")
+                lines += _comment(f"feeds {feeds}")
             lines += [_dump({section: plan.sections[section]}).rstrip("\n"), ""]
             continue
         info = models.Profile.model_fields[section]
         why, draft_value = plan.commented.get(section, ([], None))
-        lines += ["# " + line for line in why]
+        lines += [wrapped for line in why for wrapped in _comment(line)]
         about = (info.description or "").rstrip(".")
         if not why:
-            lines.append(f"# {section}: not in the API description. {about[:1].upper() + about[1:]}.")
-        lines.append(f"#   Needed by {feeds}: until it is set, they are unverified." if feeds
-                     else "#   No check reads it yet.")
+            lines += _comment(f"{section}: not in the API description. {about[:1].upper() + about[1:]}.")
+        lines += _comment(f"Needed by {feeds}: until it is set, they are unverified." if feeds
+                          else "No check reads it yet.", indent="  ")
         may_be_false = False in [typing.get_args(arg)[0] for arg in typing.get_args(info.annotation)
                                  if typing.get_origin(arg) is typing.Literal]
         absent = f"write `{section}: false` if the system has none; " if may_be_false else ""
-        lines.append(f"#   {absent[:1].upper() + absent[1:]}{'see' if absent else 'See'} docs/profile.md#{section}.")
+        lines += _comment(f"{absent[:1].upper() + absent[1:]}{'see' if absent else 'See'} docs/profile.md#{section}.",
+                          indent="  ")
         if draft_value is not None:
             lines += _commented(_dump({section: draft_value}))
         lines.append("")
