@@ -21,7 +21,7 @@ from golive.http import HttpClient
 from golive.outcomes import TargetUnreachable
 from golive.probes.authz import listed_items
 from golive.probes.tokens import decode_unverified
-from golive.sections import SECTIONS, checks_by_section
+from golive.init import section_checks
 
 OK, PROBLEM, NOTE = "✓", "✗", "!"
 
@@ -138,18 +138,13 @@ def unsaid_sections(settings: Settings, root: Path, report: Report) -> bool:
     feeds a critical check."""
     profile = settings.profile
     promoted = set(profile.critical)
-    by_section = checks_by_section(root)
     feeds_critical = False
-    for section in SECTIONS:
-        value = getattr(profile, section)
-        if value is not None or section == "browser":
+    for section, uses in section_checks(root).items():
+        if getattr(profile, section, False) is not None or section == "browser":
             continue
-        uses = by_section.get(section, [])
-        if not uses:
-            continue
-        critical = sorted(u.id for u in uses if u.critical or u.id in promoted)
+        critical = sorted(u.check_id for u in uses if u.critical or u.check_id in promoted)
         feeds_critical |= bool(critical)
-        named = critical or [u.id for u in uses]
+        named = critical or [u.check_id for u in uses]
         shown = ", ".join(named[:5]) + (" …" if len(named) > 5 else "")
         report.add(PROBLEM if critical else NOTE,
                    f"{section}: unsaid — {len(uses)} check{'s' if len(uses) != 1 else ''} unverified"

@@ -23,7 +23,8 @@ OWASP = ["realserv:TEST-SEC-05"]
 
 @pytest.fixture
 def input_config(profile):
-    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)")
+    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)",
+                    absent="the profile says this system takes no input worth probing (inputs: false)")
 
 
 @pytest.fixture
