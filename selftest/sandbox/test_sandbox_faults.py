@@ -1157,3 +1157,21 @@ def test_fault_duplicate_sku(make_client):
     assert CATALOG["duplicate_sku"].env == "arogya-local"
     products = _arogya_lists(make_client("duplicate_sku", env=AROGYA_ENV))["products"]
     assert [p["sku"] for p in products].count("AA-TUL-100") == 2
+
+
+def test_fault_rate_limits_lowered(make_client):
+    def limits(client):
+        probe = [client.get("/api/rate-probe").status_code for _ in range(3)]
+        login = [client.post("/api/auth/login", json={"username": "probe", "password": "x"}).status_code
+                 for _ in range(6)]
+        api = [client.get("/api/health") for _ in range(60)]
+        return probe, login, api
+
+    probe, login, api = limits(make_client("rate_limits_lowered"))
+    assert probe == [200, 200, 429]
+    assert login == [401] * 5 + [429]
+    # 3 + 6 requests above count against the API window too: the 52nd /api/health is the 61st request
+    assert [r.status_code for r in api] == [200] * 51 + [429] * 9
+    assert 1 <= int(api[-1].headers["retry-after"]) <= 10
+    probe, login, api = limits(make_client())  # the selftest's generous API and login limits
+    assert probe == [200, 200, 200] and login == [401] * 6 and {r.status_code for r in api} == {200}

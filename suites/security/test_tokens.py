@@ -183,7 +183,7 @@ def test_login_attempts_limited(profile, auth_config, login_url, http):
     for _ in range(limit.burst + 1):
         response = http.post(login_url, json={**spec.extra_fields, spec.username_field: username,
                                               spec.password_field: f"golive-wrong-{secrets.token_hex(8)}"},
-                             intent="probe")
+                             intent="probe", expect_rate_limit=True)
         statuses.append(response.status_code)
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
@@ -206,7 +206,8 @@ def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-
     statuses, retry_after = [], None
     for _ in range(mfa.max_attempts + 1):
         response = http.post(url, json={mfa.challenge_field: challenge,
-                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe")
+                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe",
+                             expect_rate_limit=True)
         statuses.append(response.status_code)
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
