@@ -1,6 +1,6 @@
 """golive.http.HttpClient: request ids, timeouts, safe retries, fail-fast on dead targets, redacted
-exchanges and the safety class enforced per request. HTTP is mocked with respx or httpx.MockTransport;
-one test uses a real closed port on 127.0.0.1."""
+exchanges, the safety class enforced per request, rate limits waited out or paced. HTTP is mocked with
+respx or httpx.MockTransport, time with a fake clock; one test uses a real closed port on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import json
 import re
 import socket
 import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from golive.http import HttpClient, Reachability
+from golive.http import Clock, HttpClient, Pacer, PaceRule, RateLimited, Reachability, RequestBudget
 from golive.outcomes import TargetUnreachable
 from golive.redaction import MASK, Redactor
 from golive.safety import SafetyViolation
@@ -345,7 +347,7 @@ def test_safety_violation_is_raised_even_for_an_unreachable_origin(respx_mock):
 
 
 def test_request_budget_stops_a_check_before_it_floods_one_endpoint(respx_mock):
-    from golive.http import RequestBudget, RequestBudgetExceeded
+    from golive.http import RequestBudgetExceeded
 
     respx_mock.get(host="shop.test").mock(return_value=httpx.Response(200))
     with HttpClient(budget=RequestBudget(per_endpoint=3)) as client:
@@ -386,11 +388,6 @@ def test_the_one_time_code_and_challenge_of_a_second_factor_never_reach_the_repo
 
 
 # --- rate limiting is never evidence ----------------------------------------------------------
-
-from email.utils import format_datetime  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-
-from golive.http import Clock, Pacer, PaceRule, RateLimited, RequestBudget  # noqa: E402
 
 EPOCH = 1_796_000_000.0  # the fake wall clock's start
 
