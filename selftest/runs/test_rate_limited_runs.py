@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sandbox.faults import CATALOG
 from selftest.golive_runs import golive
 
@@ -30,8 +32,10 @@ def _checks_that_met_a_429(allure_results: Path) -> set[str]:
     return met
 
 
+# the whole security suite, slowed down by the waits it is about: about 100 s on an idle machine
+@pytest.mark.timeout(600)
 def test_no_security_check_fails_on_a_429_when_the_target_throttles_harder_than_promised(tmp_path):
-    run = golive(tmp_path, "-m", "security", "--env", "local", faults=FAULT.name, timeout_s=480)
+    run = golive(tmp_path, "-m", "security", "--env", "local", faults=FAULT.name, timeout_s=540)
 
     checks = run.verdict["checks"]
     failed = {check["id"]: check["message"] for check in checks if check["status"] == "failed"}
