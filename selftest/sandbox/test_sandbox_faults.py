@@ -593,7 +593,8 @@ def test_fault_redos_sku_validation(make_client, kit):
 
     fast, slow = timed(healthy), timed(broken)
     assert fast[0] == slow[0] == 422
-    assert fast[1] < 0.05 and slow[1] > 10 * fast[1], (fast, slow)
+    # relative, not absolute: a loaded machine slows both answers alike, backtracking only the broken one
+    assert slow[1] > 10 * fast[1], (fast, slow)
     assert broken.get("/api/products/sku/ASH-250").status_code == 200
 
 
