@@ -193,6 +193,16 @@ def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, li
         return None, problems
 
 
+def _misspelt(name: str, values: Mapping[str, str], own_values: Mapping[str, str]) -> str:
+    """A did-you-mean for a required key that is missing while the file has one spelt almost like it."""
+    import difflib
+
+    if values.get(name):
+        return ""
+    close = difflib.get_close_matches(name, [key for key in own_values if key != name], n=1, cutoff=0.85)
+    return f"; the file sets {close[0]}: did you mean {name}?" if close else ""
+
+
 def load_settings(
     env_name: str,
     root: Path,
@@ -220,11 +230,13 @@ def load_settings(
     if kind not in ENV_KINDS:
         problems.append(
             f"env {env_file.name}: GOLIVE_ENV_KIND must be one of {', '.join(ENV_KINDS)} (found {kind or 'nothing'})"
+            + _misspelt("GOLIVE_ENV_KIND", values, own_values)
         )
     profile_name = values.get("GOLIVE_PROFILE", "")
     profile = None
     if not profile_name:
-        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml)")
+        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml)"
+                        + _misspelt("GOLIVE_PROFILE", values, own_values))
     else:
         profile_path = root / "profiles" / f"{profile_name}.yaml"
         if not profile_path.is_file():

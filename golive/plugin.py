@@ -220,7 +220,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ResultCollector(state), "golive-results")
     if getattr(config.option, "allure_report_dir", "missing") is None:
         config.option.allure_report_dir = str(reports / "allure-results")
-        config.option.clean_alluredir = True
+        # the controller empties it; an xdist worker that did would also delete what the controller
+        # and the other workers have written (the in-progress decision, earlier results)
+        config.option.clean_alluredir = not hasattr(config, "workerinput")
 
 
 def _lock_reports(state: RunState) -> None:

@@ -357,3 +357,16 @@ def test_a_misspelt_nested_key_gets_a_did_you_mean_and_the_missing_one_is_named(
         "profile shop.yaml, line 8: auth.roles.admin.password: required, but not given",
         "profile shop.yaml, line 8: auth.roles.admin.pasword: unknown key (did you mean password?)",
     ]
+
+
+def test_a_misspelt_required_env_key_gets_a_did_you_mean(project):
+    project.env("staging.env", SHOP_ENV.replace("GOLIVE_ENV_KIND=staging", "GOLIVE_ENV_KND=staging"))
+    project.profile("shop", SHOP_PROFILE)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [
+        "env staging.env: GOLIVE_ENV_KIND must be one of local, staging, production (found nothing); "
+        "the file sets GOLIVE_ENV_KND: did you mean GOLIVE_ENV_KIND?"
+    ]
