@@ -212,6 +212,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not env_name:
         return
     if not hasattr(config, "workerinput"):  # the controller holds the lock for its xdist workers
+        _refuse_unknown_check_ids_before_workers(config, root)
         _lock_reports(state)
     _load(config, state, env_name)
     run_tag()  # before xdist starts its workers: they inherit the tag and share one run
@@ -223,6 +224,19 @@ def pytest_configure(config: pytest.Config) -> None:
         # the controller empties it; an xdist worker that did would also delete what the controller
         # and the other workers have written (the in-progress decision, earlier results)
         config.option.clean_alluredir = not hasattr(config, "workerinput")
+
+
+def _refuse_unknown_check_ids_before_workers(config: pytest.Config, root: Path) -> None:
+    """Under xdist the controller collects nothing, and a worker refusing an unknown --check id
+    crashes the run (INTERNALERROR, a verdict after all). Refuse it here, before anything is written:
+    an id that appears in no suite source cannot be collected. (Without xdist, collection refuses it.)"""
+    wanted = set(config.option.golive_checks)
+    if not wanted or not getattr(config.option, "numprocesses", None) or not (root / "suites").is_dir():
+        return
+    sources = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in (root / "suites").rglob("*.py"))
+    unknown = sorted(check for check in wanted if f'"{check}"' not in sources and f"'{check}'" not in sources)
+    if unknown:
+        raise pytest.UsageError(f"--check names unknown check ids: {', '.join(unknown)}")
 
 
 def _lock_reports(state: RunState) -> None:

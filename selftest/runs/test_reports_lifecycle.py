@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from selftest.golive_runs import ROOT, golive
 
 PREVIOUS_GO = {"decision": "GO", "complete": True, "reasons": [], "env": "local", "checks": []}
@@ -96,13 +98,15 @@ def test_a_second_run_on_the_same_reports_folder_is_refused_while_the_first_hold
     assert in_progress["complete"] is False, "the second run wrote nothing over the first's reports"
 
 
-def test_an_unknown_check_id_is_a_usage_error_that_writes_nothing(tmp_path):
+@pytest.mark.parametrize("parallel", [(), ("-n", "2")], ids=["sequential", "xdist"])
+def test_an_unknown_check_id_is_a_usage_error_that_writes_nothing(tmp_path, parallel):
     reports = tmp_path / "reports"
     plant_previous_go(reports)
-    run = golive(reports, "--env", "local", "--check", "SEC-CORS-999")
+    run = golive(reports, "--env", "local", "--check", "SEC-CORS-999", *parallel)
     assert run.exit_code == 4, run.output
     assert "--check names unknown check ids: SEC-CORS-999" in run.output
     assert "golive verdict" not in run.output and "NO-GO" not in run.output
+    assert "INTERNALERROR" not in run.output
     assert json.loads((reports / "verdict.json").read_text()) == PREVIOUS_GO
     assert (reports / "verdict.md").read_text() == "# golive verdict: **GO**\n"
 
