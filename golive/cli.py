@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from golive import redaction
-from golive.auth import login
+from golive.auth import Credential, login
 from golive.checklists import ChecklistError, items_by_id, load_checklists
 from golive.coverage import coverage, unknown_items
 from golive.config import ConfigurationError, UsageError, load_settings
@@ -35,7 +35,8 @@ def _coverage(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"checklists": [row.as_json() for row in rows], "unknown_items": strays}, indent=2))
     else:
-        header = f"{'checklist':<18}{'items':>7}{'automated':>11}{'attested':>10}{'n/a':>6}{'unmapped':>10}"
+        # "mapped": a check names the item. Whether a check verified it is a run's answer (verdict.json coverage).
+        header = f"{'checklist':<18}{'items':>7}{'mapped':>11}{'attested':>10}{'n/a':>6}{'unmapped':>10}"
         print(header)
         print("-" * len(header))
         for row in rows:
@@ -96,18 +97,17 @@ def _cleanup(args: argparse.Namespace) -> int:
         return EXIT_CONFIGURATION
     profile = settings.profile
     redactor = redaction.Redactor(redaction.secrets_from_env(settings.values))
-    tokens: dict[str, str] = {}
+    tokens: dict[str, Credential] = {}
     with HttpClient(timeout=profile.http_timeout_s, redactor=redactor, safety="mutating") as http:
         def send(undo: Undo) -> int:
-            headers = {}
             if undo.role:
                 if not profile.auth:
                     raise RuntimeError(f"the profile has no auth section to log in as {undo.role}")
                 if undo.role not in tokens:
                     service_url = str(profile.service(profile.auth.login.service).base_url)
-                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role).access
-                headers["Authorization"] = f"Bearer {tokens[undo.role]}"
-            return http.request(undo.method, undo.url, intent="write", json=undo.json, headers=headers).status_code
+                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role)
+            credential = tokens.get(undo.role) if undo.role else None
+            return http.request(undo.method, undo.url, intent="write", json=undo.json, auth=credential).status_code
 
         problems = run_undos(ledger, pending, send, masked=redaction.MASK)
     for undo in pending:
@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    cover = commands.add_parser("coverage", help="per checklist: items, automated, attested, n/a, unmapped")
+    cover = commands.add_parser("coverage", help="per checklist: items mapped to checks, attested, n/a, unmapped "
+                                "(what a run verified is in its verdict.json)")
     cover.add_argument("--json", action="store_true", help="machine-readable output")
     cover.add_argument("--checklist", action="append", help="only this checklist (repeatable)")
     cover.add_argument("--strict", action="store_true", help="exit 1 when a critical item is unmapped")

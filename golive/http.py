@@ -144,7 +144,10 @@ def format_exchange(request: httpx.Request, response: httpx.Response | None, red
         lines += ["", redactor.body(body, request.headers.get("content-type", ""))[:MAX_ATTACHED_BODY]]
     if response is None:
         return "\n".join(lines)
-    elapsed = f"{response.elapsed.total_seconds() * 1000:.0f} ms" if response.is_closed else ""
+    try:
+        elapsed = f"{response.elapsed.total_seconds() * 1000:.0f} ms" if response.is_closed else ""
+    except RuntimeError:  # a response built in memory (a test transport) was never timed
+        elapsed = ""
     lines += ["", f"HTTP {response.status_code} {response.reason_phrase}  ({elapsed})"]
     lines += [f"{name}: {value}" for name, value in redactor.headers(response.headers.multi_items())]
     text = response.text if response.is_closed else ""
@@ -180,6 +183,7 @@ class HttpClient:
         self.safety = safety
         self.retries = retries
         self.retry_backoff_s = retry_backoff_s
+        self.timeout_s = timeout
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
@@ -204,11 +208,16 @@ class HttpClient:
         self.budget.spend(method, url)
         headers = httpx.Headers(kwargs.pop("headers", None))
         headers.setdefault("X-Request-ID", f"golive-{uuid.uuid4().hex[:20]}")
+        # a role's credential (golive.auth.Credential) puts itself where the system reads it
+        auth = kwargs.pop("auth", None)
         request = self._client.build_request(method, url, headers=headers, **kwargs)
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
         for attempt in range(1, attempts + 1):
             try:
-                response = self._client.send(request)
+                response = self._client.send(request, auth=auth) if auth is not None else self._client.send(request)
+                # Nothing rides along implicitly: a session cookie a login set must not make the next
+                # (anonymous or other-role) request of the same check authenticated.
+                self._client.cookies.clear()
                 break
             except CONNECT_FAILURES as error:
                 if attempt < attempts:

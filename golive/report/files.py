@@ -12,7 +12,7 @@ from typing import IO
 from pathlib import Path
 from typing import Any
 
-from golive.verdict import NO_GO, Verdict
+from golive.verdict import NO_GO, Verdict, prerequisites
 
 NOT_COMPLETED = "the run did not complete"
 LOCK_FILE = ".golive.lock"
@@ -35,6 +35,7 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
         "reasons": verdict.reasons,
         **run,
         "counts": verdict.counts(),
+        "prerequisites": prerequisites(verdict.checks),
         "known_issues": verdict.known_issues,
         "checks": [result.as_json() for result in verdict.checks],
         "attestations": [
@@ -52,13 +53,14 @@ def in_progress_document(run: dict[str, Any]) -> dict[str, Any]:
         "reasons": [NOT_COMPLETED],
         **run,
         "counts": {},
+        "prerequisites": [],
         "known_issues": [],
         "checks": [],
         "attestations": [],
     }
 
 
-COVERAGE_COLUMNS = ("items", "automated", "attested", "not_applicable", "unmapped")
+COVERAGE_COLUMNS = ("items", "automated", "unverified", "attested", "not_applicable", "unmapped")
 
 
 def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -67,7 +69,7 @@ def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
              "|---|---|" + "---:|" * len(COVERAGE_COLUMNS)]
     for row in rows:
         lines.append(f"| {row['name']} | {'yes' if row['gating'] else ''} | "
-                     + " | ".join(str(row[c]) for c in COVERAGE_COLUMNS) + " |")
+                     + " | ".join(str(row.get(c, 0)) for c in COVERAGE_COLUMNS) + " |")
     return lines
 
 
@@ -107,6 +109,11 @@ def render_markdown(document: dict[str, Any]) -> str:
     ]
     if document["reasons"]:
         lines += ["## Why not GO", ""] + [f"- {_cell(reason)}" for reason in document["reasons"]] + [""]
+    if document.get("prerequisites"):
+        lines += ["## Failed prerequisites", "", "| prerequisite | found | where | fix | checks blocked |",
+                  "|---|---|---|---|---:|"]
+        lines += [f"| {_cell(p['name'])} | {_cell(p['found'])} | {_cell(p['where'])} | {_cell(p['fix'])} | "
+                  f"{len(p['blocked'])} |" for p in document["prerequisites"]] + [""]
     if document["known_issues"]:
         lines += ["## Known issues", ""] + [f"- {_cell(issue)}" for issue in document["known_issues"]] + [""]
     counts = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in document["counts"].items() if count)
