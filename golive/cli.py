@@ -104,7 +104,7 @@ def _cleanup(args: argparse.Namespace) -> int:
         print(f"golive cleanup: nothing pending for env {args.env!r} in {ledger.path}")
         return 0
     try:
-        settings = load_settings(args.env, root)
+        settings = load_settings(args.env, root, envs_dir=Path(args.envs_dir) if args.envs_dir else None)
     except (UsageError, ConfigurationError) as error:
         print(f"golive cleanup: {error}", file=sys.stderr)
         return EXIT_CONFIGURATION
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("cleanup", help="undo what a crashed run left on the target (reports/ledger.jsonl)")
     clean.add_argument("--env", required=True, help="the environment the run went against")
     clean.add_argument("--reports-dir", help="the run's reports folder (default: reports/)")
+    clean.add_argument("--envs-dir", help="where NAME.env lives (default: envs/)")
     clean.add_argument("--sweep", action="store_true",
                        help="also list by run tag, where the target can, and remove what the ledger's runs left")
     clean.set_defaults(run=_cleanup)

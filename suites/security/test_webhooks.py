@@ -84,11 +84,13 @@ def test_order(http, profile, payment_webhooks, tokens, compensate):
         service = profile.service(hook.service)
         url = service.url(orders.create_path)
         cancel_url = service.url(cancel_path.replace("{order_id}", "{id}"))
-        # Razorpay lists orders by receipt: a create whose answer never came back is found by it
-        intent = compensate.intent(f"cancel test payment order ({hook.name}, receipt {compensate.tag})",
-                                   sweep=Sweep(f"{url}?{urlencode({'receipt': compensate.tag})}", "DELETE",
+        # Razorpay lists orders by receipt: a create whose answer never came back is found by it (one
+        # receipt per order, so that no sweep touches the order another check is still using)
+        receipt = f"{compensate.tag}-{secrets.token_hex(3)}"
+        intent = compensate.intent(f"cancel test payment order ({hook.name}, receipt {receipt})",
+                                   sweep=Sweep(f"{url}?{urlencode({'receipt': receipt})}", "DELETE",
                                                cancel_url, role=orders.role))
-        response = http.post(url, json={"amount": orders.amount, "currency": "INR", "receipt": compensate.tag},
+        response = http.post(url, json={"amount": orders.amount, "currency": "INR", "receipt": receipt},
                              headers=auth_headers(tokens, orders.role))
         expect.status(response, {200, 201}, "a test order cannot be created", fix="fix webhooks[].orders.create_path")
         order = expect.json_body(response, "the created order")
