@@ -87,11 +87,12 @@ def test_order(http, profile, payment_webhooks, tokens, compensate):
         # Razorpay lists orders by receipt: a create whose answer never came back is found by it (one
         # receipt per order, so that no sweep touches the order another check is still using)
         receipt = f"{compensate.tag}-{secrets.token_hex(3)}"
-        intent = compensate.intent(f"cancel test payment order ({hook.name}, receipt {receipt})",
+        intent = compensate.intent(f"cancel test payment order ({hook.name}, receipt {receipt})", url,
                                    sweep=Sweep(f"{url}?{urlencode({'receipt': receipt})}", "DELETE",
                                                cancel_url, role=orders.role))
         response = http.post(url, json={"amount": orders.amount, "currency": "INR", "receipt": receipt},
                              headers=auth_headers(tokens, orders.role))
+        compensate.refused(intent, response.status_code)
         expect.status(response, {200, 201}, "a test order cannot be created", fix="fix webhooks[].orders.create_path")
         order = expect.json_body(response, "the created order")
         compensate.undo(f"cancel test payment order {order['id']} ({hook.name})", "DELETE",
