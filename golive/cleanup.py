@@ -59,6 +59,8 @@ class Replayer:
     send_http: Send
     token_for: TokenFor
     delete_s3: Callable[[str, str], int] | None = None
+    # subject -> the signed link the target issues for it now (undos of signed links)
+    link_for: Callable[[str], str] | None = None
 
     def refusals(self, pending: list[Pending]) -> dict[str, str]:
         """Intent id -> why its undo may not be sent (one line naming it)."""
@@ -71,8 +73,9 @@ class Replayer:
                     break
         return lines
 
-    @staticmethod
-    def _urls(item: Pending) -> list[str]:
+    def _urls(self, item: Pending) -> list[str]:
+        if item.undo is not None and item.undo.subject is not None:  # checked again once the link is issued
+            return [self.target.services.get(item.service, "")]
         if item.undo is not None:
             return [item.undo.url]
         if item.sweep is not None:
@@ -80,6 +83,10 @@ class Replayer:
         return []
 
     def _send(self, undo: Undo) -> int:
+        if undo.subject is not None:
+            if self.link_for is None:
+                raise RuntimeError("the env's profile issues no signed links to undo this with")
+            undo = replace(undo, url=self.link_for(undo.subject).rstrip("/") + undo.url, subject=None)
         reason = self.target.refusal(undo.env, undo.service, undo.url)
         if reason:  # checked again right before sending: nothing reaches a URL outside the env
             raise PermissionError(reason)

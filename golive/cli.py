@@ -137,7 +137,19 @@ def _cleanup(args: argparse.Namespace) -> int:
                             s3={"addressing_style": storage.addressing_style})
             return delete_every_version(s3, bucket, key)
 
-        replayer = Replayer(target_of(args.env, profile), send, token_for, delete_s3)
+        tracker = profile.tracker or None
+
+        def link_for(subject: str) -> str:
+            if tracker is None:
+                raise RuntimeError("the profile has no tracker section to issue the signed link with")
+            service, issuer = profile.service(tracker.service), tracker.link
+            response = http.request(issuer.method, service.url(issuer.path), params={**issuer.params, "subject": subject},
+                                    headers={issuer.header: issuer.token})
+            if response.status_code != 200:
+                raise RuntimeError(f"{issuer.path} answered HTTP {response.status_code} for the link of {subject}")
+            return service.url(json.loads(response.text)["url"])
+
+        replayer = Replayer(target_of(args.env, profile), send, token_for, delete_s3, link_for)
         problems = replayer.run(ledger, pending, masked=redaction.MASK)
     for item in pending:
         print(f"  {'✗' if any(p.startswith(item.description + ':') for p in problems) else '✓'} {item.description}")

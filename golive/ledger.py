@@ -84,6 +84,9 @@ class Undo:
     env: str = ""
     service: str = ""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # a signed link's undo: ``url`` is a suffix of the link issued for ``subject`` at replay (the
+    # link itself is a credential the ledger file does not keep)
+    subject: str | None = None
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any]) -> Undo:
