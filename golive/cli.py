@@ -156,7 +156,8 @@ def _cleanup(args: argparse.Namespace) -> int:
     if problems:
         print("golive cleanup: not undone:\n  " + "\n  ".join(redactor.text(p) for p in problems), file=sys.stderr)
         return 1
-    print(f"golive cleanup: {len(pending)} undone")
+    print(f"golive cleanup: {len(pending)} pending entr{'y' if len(pending) == 1 else 'ies'} settled "
+          f"(undone, or swept by run tag) for env {args.env!r}")
     return 0
 
 
