@@ -110,6 +110,7 @@ def _cleanup(args: argparse.Namespace) -> int:
         return EXIT_CONFIGURATION
     profile = settings.profile
     redactor = redaction.Redactor(redaction.secrets_from_env(settings.values))
+    ledger.redact = redactor.text  # what cleanup appends (outcomes, error texts) is a report too
     tokens: dict[str, str] = {}
     with HttpClient(timeout=profile.http_timeout_s, redactor=redactor, safety="mutating") as http:
         def send(method: str, url: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
