@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import httpx
 
@@ -158,3 +159,25 @@ def test_a_sweep_undoes_what_its_listing_finds_and_settles_the_intent(tmp_path):
     assert problems == []
     assert sent == ["GET http://127.0.0.1:9/orders?receipt=golive-x-1", "DELETE http://127.0.0.1:9/orders/order_1"]
     assert ledger.pending() == []
+
+
+def test_a_signed_link_undo_asks_for_a_fresh_link_and_never_follows_one_outside_the_env(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    target = Target("prod", {"api": "http://127.0.0.1:9"})
+    family = Undo("delete test family +919800000042", "DELETE", "/data", env="prod", service="api",
+                  subject="+919800000042")
+    ledger.intent(Intent(family.description, "prod", "api", undo=family, id=family.id))
+    sent = []
+
+    def send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        sent.append(f"{method} {url}")
+        return 204, None
+
+    links = {"+919800000042": "http://127.0.0.1:9/mytracker/eyJzdWIiOiIrOTE5In0.c2ln"}
+    assert Replayer(target, send, lambda role: "t", link_for=links.__getitem__).run(ledger, ledger.pending()) == []
+    assert sent == ["DELETE http://127.0.0.1:9/mytracker/eyJzdWIiOiIrOTE5In0.c2ln/data"]
+
+    ledger.intent(Intent(family.description, "prod", "api", undo=replace(family, id="2" * 32), id="2" * 32))
+    elsewhere = {"+919800000042": "http://127.0.0.1:10/mytracker/eyJzdWIiOiIrOTE5In0.c2ln"}
+    problems = Replayer(target, send, lambda role: "t", link_for=elsewhere.__getitem__).run(ledger, ledger.pending())
+    assert len(sent) == 1 and "is not on service api of env 'prod'" in problems[0]
