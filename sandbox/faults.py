@@ -21,23 +21,28 @@ class Fault:
     checks: tuple[str, ...]
     # the golive env whose sandbox flavor has the defect (a realserv-only fault cannot show on local)
     env: str = "local"
+    # the defect is also in that env's own settings (an account password the deployment keeps):
+    # the env is never healthy, so it is not run without the fault
+    env_borne: bool = False
 
     def as_json(self) -> dict[str, object]:
         entry: dict[str, object] = {"name": self.name, "description": self.description, "checks": list(self.checks)}
         if self.env != "local":  # optional key: consumers default to "local"
             entry["env"] = self.env
+        if self.env_borne:
+            entry["env_borne"] = True
         return entry
 
 
 CATALOG: dict[str, Fault] = {}
 
 
-def _register(name: str, description: str, *checks: str, env: str = "local") -> None:
+def _register(name: str, description: str, *checks: str, env: str = "local", env_borne: bool = False) -> None:
     if name in CATALOG:
         raise ValueError(f"fault {name!r} registered twice")
     if not checks:
         raise ValueError(f"fault {name!r} must name at least one check id")
-    CATALOG[name] = Fault(name, description, tuple(checks), env)
+    CATALOG[name] = Fault(name, description, tuple(checks), env, env_borne)
 
 
 # --- infrastructure / health -----------------------------------------------------------------
@@ -311,6 +316,10 @@ _register("cors_preflight_grants_anything",
 _register("default_admin_password",
           "A setup account administrator/admin (role admin) was never removed.",
           "SEC-EXPOSE-007")
+_register("weak_account_password",
+          "The cashier account kept the installer's default password (changethis), whatever the "
+          "deployment's secret says; the staging env records the password the system really has.",
+          "SEC-SECRETS-005", env="staging-weak-password", env_borne=True)
 _register("cors_wildcard_with_credentials",
           "Preflights from origins not on the allow-list get Access-Control-Allow-Origin: * together with "
           "Access-Control-Allow-Credentials: true.",

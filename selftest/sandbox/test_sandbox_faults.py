@@ -1049,6 +1049,13 @@ def test_fault_default_admin_password(make_client):
     assert faulty.status_code == 200 and faulty.json()["access_token"]
 
 
+def test_fault_weak_account_password(make_client):
+    attempt = {"username": "cashier", "password": "changethis"}
+    assert make_client().post("/api/auth/login", json=attempt).status_code == 401
+    faulty = make_client("weak_account_password").post("/api/auth/login", json=attempt)
+    assert faulty.status_code == 200 and faulty.json()["access_token"]
+
+
 # --- API description (OpenAPI) sweeps ---------------------------------------------------------
 
 
