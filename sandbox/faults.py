@@ -77,6 +77,9 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("search_limit_unbounded",
+          "GET /api/products/search passes limit to the database unbounded: a value beyond 64 bits crashes the "
+          "query (HTTP 500).", "SEC-INPUT-010")
 _register("debug_mode_404_page",
           "The framework's debug mode is on: a page that does not exist shows Django's debug 404 with every "
           "URL pattern.", "SEC-EXPOSE-004")
