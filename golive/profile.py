@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from golive.probes.authz import json_path_error
 
 from golive.profile_commercial import Commercial, commercial_service_references
 from golive.profile_flows import Flows, flows_references
@@ -204,21 +206,55 @@ class Auth(Strict):
     signing_key: str | None = None
 
 
+RefusalStatus = Literal[401, 403, 404]
+UpdateMethod = Literal["PATCH", "PUT", "POST"]
+
+#: key names no response may carry (matched case-insensitively, also inside nested objects)
+DEFAULT_SENSITIVE_FIELDS = (
+    "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
+    "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
+)
+
+
+def _json_path(value: str) -> str:
+    problem = json_path_error(value)
+    if problem:
+        raise ValueError(f"{value!r} is not a JSONPath ({problem}); write e.g. $.data[*] or $.uuid")
+    return value
+
+
 class OwnedObject(Strict):
     """An object type users own: owner_role's first object must be out of other_role's reach."""
 
     name: str
     service: str
-    list_path: str  # lists the caller's own objects
-    item_path: str  # with {id}
-    id_field: str = "id"
+    list_path: str = Field(description="lists the caller's own objects")
+    item_path: str = Field(description="one object, with {id}")
+    items: str | None = Field(default=None, description=(
+        "JSONPath of the entries in the list answer ($.data[*], $.results); default: a bare list or "
+        "{\"items\": [...]}"))
+    id: str = Field(default="$.id", description="JSONPath of an entry's id ($.uuid, $.meta.pk)")
     owner_role: str
     other_role: str
-    # the body of a harmless change the other user attempts (PATCH); false: not tried
-    patch: dict[str, str | int | bool] | Literal[False] = False
+    # the body of a harmless change the other user attempts; false: not tried ("patch" is its older name)
+    update: dict[str, str | int | bool] | Literal[False] = Field(
+        default=False, validation_alias=AliasChoices("update", "patch"))
+    update_method: UpdateMethod = "PATCH"
     delete: bool = False
     # POST sub-paths of item_path the other user attempts ("/cancel"): actions change objects too
     actions: list[str] = Field(default_factory=list)
+
+    @field_validator("items", "id")
+    @classmethod
+    def _json_paths(cls, value: str | None) -> str | None:
+        return None if value is None else _json_path(value)
+
+    @field_validator("item_path")
+    @classmethod
+    def _item_path_has_id(cls, value: str) -> str:
+        if "{id}" not in value:
+            raise ValueError(f"item_path {value!r} needs the {{id}} placeholder")
+        return value
 
     @field_validator("actions")
     @classmethod
@@ -229,26 +265,73 @@ class OwnedObject(Strict):
                              f"{wrong}")
         return actions
 
+    def item_url_path(self, object_id: object) -> str:
+        return self.item_path.replace("{id}", str(object_id))
+
 
 class ProfileUpdate(Strict):
+    """The signed-in user's own profile: read with GET ``read_path`` (default ``path``), updated with ``method``."""
+
     service: str
     path: str
-    method: Literal["PATCH", "PUT", "POST"] = "PATCH"
+    method: UpdateMethod = "PATCH"
     role: str
+    read_path: str | None = None
+    # fields of an update the endpoint accepts: the control re-sends them with their current values
+    # (no change); default: the whole current profile minus the privileged fields
+    sample: dict[str, str | int | bool | None] | None = None
+
+
+class RefusalPolicy(Strict):
+    """The status the system should refuse with (a conformance finding when it uses another)."""
+
+    # an authenticated role without the permission (auth.protected)
+    forbidden_role: RefusalStatus | None = None
+    # another user's object (authorization.objects): 404 hides that it exists, 403 says so
+    foreign_object: RefusalStatus | None = None
 
 
 class Authorization(Strict):
-    objects: list[OwnedObject] = Field(default_factory=list)
+    # false: users own no objects (the other-users'-objects checks are not applicable)
+    objects: list[OwnedObject] | Literal[False] | None = None
     profile_update: ProfileUpdate | Literal[False] | None = None
     # privileged field -> the value an attacker would send (role: admin, is_admin: true, ...)
     privileged_fields: dict[str, str | int | bool] = Field(
         default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1}
     )
-    # key names no response may carry (matched case-insensitively, also inside nested objects)
-    sensitive_fields: list[str] = Field(default_factory=lambda: [
-        "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
-        "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
-    ])
+    # key names no response may carry: a list replaces the defaults, {add: [...], remove: [...]} edits them
+    sensitive_fields: list[str] = Field(default_factory=lambda: list(DEFAULT_SENSITIVE_FIELDS))
+    # 401, 403 or 404 for every refusal, or per kind ({forbidden_role: 403, foreign_object: 404})
+    refusal_status: RefusalPolicy | Literal[False] | None = None
+
+    @field_validator("sensitive_fields", mode="before")
+    @classmethod
+    def _edit_default_sensitive_fields(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        unknown = set(value) - {"add", "remove"}
+        if unknown:
+            raise ValueError(f"sensitive_fields takes a list, or add: and remove: lists (not {sorted(unknown)})")
+        add, remove = value.get("add") or [], value.get("remove") or []
+        if not all(isinstance(name, str) for name in [*add, *remove]):
+            raise ValueError("sensitive_fields add: and remove: are lists of field names")
+        removed = {name.lower() for name in remove}
+        not_default = sorted(removed - {name.lower() for name in DEFAULT_SENSITIVE_FIELDS})
+        if not_default:
+            raise ValueError(f"sensitive_fields.remove names fields the default does not have: {not_default}")
+        kept = [name for name in DEFAULT_SENSITIVE_FIELDS if name.lower() not in removed]
+        return list(dict.fromkeys([*kept, *add]))
+
+    @field_validator("refusal_status", mode="before")
+    @classmethod
+    def _one_status_for_every_refusal(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"forbidden_role": value, "foreign_object": value}
+        return value
+
+    @property
+    def owned(self) -> list[OwnedObject]:
+        return self.objects or []
 
 
 class ServiceEndpoint(Strict):
@@ -372,7 +455,7 @@ class Profile(Strict):
             raise ValueError(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
         if self.authorization:
             roles = set(self.auth.roles) if self.auth else set()
-            for owned in self.authorization.objects:
+            for owned in self.authorization.owned:
                 referenced.append((f"authorization.objects[{owned.name}].service", owned.service))
                 unknown = {owned.owner_role, owned.other_role} - roles
                 if unknown:

@@ -1157,3 +1157,13 @@ def test_fault_duplicate_sku(make_client):
     assert CATALOG["duplicate_sku"].env == "arogya-local"
     products = _arogya_lists(make_client("duplicate_sku", env=AROGYA_ENV))["products"]
     assert [p["sku"] for p in products].count("AA-TUL-100") == 2
+
+
+def test_fault_role_refusal_unauthorized(make_client, kit):
+    """Still a refusal (SEC-AUTHZ-001 passes), with 401 where the sandbox's policy names 403."""
+    faulty = make_client("role_refusal_unauthorized")
+    manager = kit.bearer(kit.login(faulty, "manager")["access_token"])
+    assert faulty.get("/api/admin/users", headers=manager).status_code == 401
+    assert faulty.get("/api/reports/sales", headers=manager).status_code == 200
+    healthy = make_client()
+    assert healthy.get("/api/admin/users", headers=kit.bearer(kit.login(healthy, "manager")["access_token"])).status_code == 403
