@@ -98,7 +98,7 @@ def listed_items(body: Any, items_path: str | None = None) -> list[Any] | None:
     matches = [match.value for match in parse_json_path(items_path).find(body)]
     if not matches:
         return None
-    if len(matches) == 1 and isinstance(matches[0], list) and not items_path.rstrip().endswith("*"):
+    if len(matches) == 1 and isinstance(matches[0], list) and not items_path.rstrip().endswith(("*", "[*]")):
         return list(matches[0])
     return matches
 
