@@ -21,23 +21,28 @@ class Fault:
     checks: tuple[str, ...]
     # the golive env whose sandbox flavor has the defect (a realserv-only fault cannot show on local)
     env: str = "local"
+    # the defect is also in that env's own settings (an account password the deployment keeps):
+    # the env is never healthy, so it is not run without the fault
+    env_borne: bool = False
 
     def as_json(self) -> dict[str, object]:
         entry: dict[str, object] = {"name": self.name, "description": self.description, "checks": list(self.checks)}
         if self.env != "local":  # optional key: consumers default to "local"
             entry["env"] = self.env
+        if self.env_borne:
+            entry["env_borne"] = True
         return entry
 
 
 CATALOG: dict[str, Fault] = {}
 
 
-def _register(name: str, description: str, *checks: str, env: str = "local") -> None:
+def _register(name: str, description: str, *checks: str, env: str = "local", env_borne: bool = False) -> None:
     if name in CATALOG:
         raise ValueError(f"fault {name!r} registered twice")
     if not checks:
         raise ValueError(f"fault {name!r} must name at least one check id")
-    CATALOG[name] = Fault(name, description, tuple(checks), env)
+    CATALOG[name] = Fault(name, description, tuple(checks), env, env_borne)
 
 
 # --- infrastructure / health -----------------------------------------------------------------
@@ -72,6 +77,11 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("debug_mode_404_page",
+          "The framework's debug mode is on: a page that does not exist shows Django's debug 404 with every "
+          "URL pattern.", "SEC-EXPOSE-004")
+_register("server_product_named",
+          "Responses carry Server: uvicorn (no version, but the software is named).", "SEC-HEADERS-002")
 _register(
     "server_version_disclosed",
     "Every response discloses the stack: Server: uvicorn/<version> and "
@@ -111,6 +121,12 @@ _register(
     "login_broken_for_role",
     "Login with valid manager credentials fails with 500 {\"detail\":\"Internal Server Error\"}.",
     "SEC-AUTH-001",
+)
+_register(
+    "anonymous_order_create",
+    "A guest checkout, POST /api/orders, shipped without its guard: anyone creates orders (the API "
+    "description documents it without security).",
+    "SEC-AUTH-011",
 )
 _register(
     "protected_endpoint_open",
@@ -225,6 +241,9 @@ _register("https_redirect_temporary",
 _register("hsts_max_age_short",
           "HTTPS answers carry Strict-Transport-Security: max-age=86400 (one day).",
           "SEC-HTTPS-002")
+_register("tls_modern_protocols_disabled",
+          "The TLS listener accepts only TLS 1.0 and 1.1: no current browser can connect.",
+          "SEC-TLS-005", "SEC-TLS-001")
 _register("tls_legacy_protocols",
           "The TLS listener still accepts TLS 1.0 and 1.1 with weak cipher suites (@SECLEVEL=0).",
           "SEC-TLS-001", "SEC-TLS-004")
@@ -249,6 +268,13 @@ _register("rate_limit_no_retry_after",
 _register("rate_limit_never_recovers",
           "A client that exceeded the limit of GET /api/rate-probe stays blocked for 10 minutes although "
           "Retry-After promises the end of the window.",
+          "SEC-RATE-001")
+_register("rate_limits_lowered",
+          "The gateway's rate limits were cut below what the service promises its clients: the API "
+          "allows 60 requests per 10 s per client (instead of 600 a minute), login 5 attempts a minute "
+          "per account (instead of 30), GET /api/rate-probe 2 per 2 s (instead of the 5 the profile "
+          "declares). Clients within the promised limits get 429s; golive's other checks must ride them "
+          "out or end broken (an environment problem), never fail on them.",
           "SEC-RATE-001")
 _register("dotenv_served",
           "GET /.env serves the deployment's environment file.",
@@ -294,6 +320,10 @@ _register("cors_preflight_grants_anything",
 _register("default_admin_password",
           "A setup account administrator/admin (role admin) was never removed.",
           "SEC-EXPOSE-007")
+_register("weak_account_password",
+          "The cashier account kept the installer's default password (changethis), whatever the "
+          "deployment's secret says; the staging env records the password the system really has.",
+          "SEC-SECRETS-005", env="staging-weak-password", env_borne=True)
 _register("cors_wildcard_with_credentials",
           "Preflights from origins not on the allow-list get Access-Control-Allow-Origin: * together with "
           "Access-Control-Allow-Credentials: true.",

@@ -27,7 +27,7 @@ CATEGORIES = [
     {
         "name": "Environment problems (target unreachable or timed out)",
         "matchedStatuses": ["broken", "failed"],
-        "messageRegex": "(?s).*(unreachable|timed out|connection refused|did not answer).*",
+        "messageRegex": "(?s).*(unreachable|timed out|connection refused|did not answer|no answer within).*",
     },
     {
         "name": "Unverified (missing configuration, data or flags)",
@@ -90,6 +90,20 @@ def _synthetic(name: str, status: str, description: str, labels: dict[str, str],
 
 def _write(results_dir: Path, result: dict[str, Any]) -> None:
     (results_dir / f"{result['uuid']}-result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+def remove_decisions(results_dir: Path) -> int:
+    """Delete the decision results in ``results_dir`` (one folder holds one run's decision); returns how many."""
+    removed = 0
+    for path in results_dir.glob("*-result.json"):
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _labels(result).get("golive_kind") == "decision":
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def write_decision(results_dir: Path, document: dict[str, Any], started_ms: int | None = None) -> None:
@@ -172,6 +186,27 @@ def write_attestations(results_dir: Path, attestations: list[dict[str, Any]]) ->
                 message="" if signed else "unverified: attestation missing",
             ),
         )
+
+
+def write_prerequisites(results_dir: Path, document: dict[str, Any]) -> None:
+    """Each failed prerequisite once, as a result of its own, with the checks it blocked."""
+    critical = {f"{c['id']}[{c['param']}]" if c["param"] else c["id"] for c in document["checks"] if c["critical"]}
+    for prerequisite in document.get("prerequisites", []):
+        blocked = prerequisite["blocked"]
+        description = "\n".join([
+            f"Expected: {prerequisite['expected']}", f"Found: {prerequisite['found']}",
+            f"Where: {prerequisite['where']}", f"Fix: {prerequisite['fix']}", "",
+            f"{len(blocked)} checks blocked (unverified): " + ", ".join(blocked),
+        ])
+        blocks_go = any(label in critical for label in blocked)
+        _write(results_dir, _synthetic(
+            f"Prerequisite: {prerequisite['name']}", "broken", description,
+            {"golive_kind": "prerequisite", "golive_status": "failed",
+             # a blocker only when it blocked a critical check: the quality gate agrees with the decision
+             "severity": "blocker" if blocks_go else "normal", "epic": "Prerequisites",
+             "feature": "Prerequisites", "story": prerequisite["name"]},
+            message=f"{prerequisite['name']} failed ({prerequisite['found']}): {len(blocked)} checks blocked",
+        ))
 
 
 def write_environment(results_dir: Path, document: dict[str, Any], executor: dict[str, Any]) -> None:

@@ -19,6 +19,8 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
         f"env {document['env']} ({document['env_kind']}) · profile {document['profile']} · "
         f"{len(document['checks'])} results: {counts or 'none'}",
     ]
+    if not document.get("complete", True):
+        lines.append("This run did not complete (interrupted): the decision covers only the checks that ran.")
     if document["reasons"]:
         lines.append("Why not GO:")
         lines += [f"  ✗ {reason}" for reason in document["reasons"][:limit]]
@@ -32,7 +34,8 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
     for row in document.get("coverage", {}).get("checklists", []):
         if row["gating"]:
             lines.append(
-                f"Checklist {row['name']}: {row['items']} items · {row['automated']} automated · {row['attested']} attested"
+                f"Checklist {row['name']}: {row['items']} items · {row['automated']} verified by a check this run"
+                f" · {row.get('unverified', 0)} not verified this run · {row['attested']} attested"
                 f" · {row['not_applicable']} n/a · {row['unmapped']} unmapped ({len(row['unmapped_critical'])} critical)"
             )
     lines.append("Reports: " + " · ".join(outputs))

@@ -25,7 +25,8 @@ OWASP = ["realserv:TEST-SEC-05"]
 
 @pytest.fixture
 def input_config(profile):
-    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)")
+    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)",
+                    absent="the profile says this system takes no input worth probing (inputs: false)")
 
 
 @pytest.fixture
@@ -155,9 +156,9 @@ def send_value(call, target, location, name, value):
                                query={} if writes else target.fixed,
                                body={**target.fixed, **(target.sample or {})} if writes else None,
                                form=bool(target.form))
-    started = time.perf_counter()
     response = call(target, path=parts.path, **parts.as_kwargs())
-    return injection.Observation(response.status_code, response.text, time.perf_counter() - started,
+    # the answer's own time: not the client's waits for a rate limit's Retry-After or its pacing
+    return injection.Observation(response.status_code, response.text, response.elapsed.total_seconds(),
                                  expect.where(response))
 
 

@@ -23,7 +23,13 @@ from golive.auth import (
     password_login,
 )
 from golive.expect import snippet, where
-from golive.probes.login import LoginAnswer, evaluate_attempt_limit, evaluate_enumeration, evaluate_rotation
+from golive.probes.login import (
+    LoginAnswer,
+    comparable_body,
+    evaluate_attempt_limit,
+    evaluate_enumeration,
+    evaluate_rotation,
+)
 from golive.probes.tokens import (
     FORGERIES,
     MalformedToken,
@@ -196,7 +202,8 @@ def test_no_user_enumeration(profile, auth_config, http):
         for username, answers in ((f"golive-nobody-{secrets.token_hex(6)}", unknown_answers), (known, wrong_answers)):
             response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
                                      password=f"golive-wrong-{secrets.token_hex(8)}")
-            answers.append(LoginAnswer(response.status_code, response.text, response.elapsed.total_seconds() * 1000))
+            answers.append(LoginAnswer(response.status_code, comparable_body(response.text, username),
+                                       response.elapsed.total_seconds() * 1000))
             where_ = f"{response.request.method} {response.request.url}"
     expect.no_findings(evaluate_enumeration(unknown_answers, wrong_answers),
                        "failed logins tell unknown users from wrong passwords", where=where_)
@@ -214,7 +221,7 @@ def test_login_attempts_limited(profile, auth_config, http):
     statuses, retry_after, where_ = [], None, ""
     for _ in range(limit.burst + 1):
         response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
-                                 password=f"golive-wrong-{secrets.token_hex(8)}")
+                                 password=f"golive-wrong-{secrets.token_hex(8)}", expect_rate_limit=True)
         statuses.append(response.status_code)
         where_ = f"{response.request.method} {response.request.url}"
         if response.status_code == 429:
@@ -240,7 +247,8 @@ def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-
     statuses, retry_after = [], None
     for _ in range(mfa.max_attempts + 1):
         response = http.post(url, json={mfa.challenge_field: challenge,
-                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe")
+                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe",
+                             expect_rate_limit=True)
         statuses.append(response.status_code)
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
