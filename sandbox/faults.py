@@ -189,6 +189,10 @@ _register("mass_assignable_role",
           "SEC-AUTHZ-004")
 _register("password_hash_exposed",
           "GET /api/admin/users serialises the user rows with their password hashes.", "SEC-AUTHZ-005")
+_register("role_refusal_unauthorized",
+          "The role guard refuses a signed-in user without the role with 401 (as if unauthenticated) "
+          "instead of the 403 the profile's policy names: still a refusal, a conformance finding.",
+          "SEC-AUTHZ-008")
 _register("service_endpoint_open",
           "GET /internal/stock-sync answers without the X-Service-Token service credential.", "SEC-AUTHZ-006")
 

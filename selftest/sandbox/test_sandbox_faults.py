@@ -1219,3 +1219,13 @@ def test_fault_search_limit_unbounded(make_client, kit):
     for client, expected in ((make_client(), 200), (make_client("search_limit_unbounded"), 500)):
         headers = kit.bearer(kit.login(client, "cashier")["access_token"])
         assert client.get("/api/products/search", params=beyond_64_bits, headers=headers).status_code == expected
+
+
+def test_fault_role_refusal_unauthorized(make_client, kit):
+    """Still a refusal (SEC-AUTHZ-001 passes), with 401 where the sandbox's policy names 403."""
+    faulty = make_client("role_refusal_unauthorized")
+    manager = kit.bearer(kit.login(faulty, "manager")["access_token"])
+    assert faulty.get("/api/admin/users", headers=manager).status_code == 401
+    assert faulty.get("/api/reports/sales", headers=manager).status_code == 200
+    healthy = make_client()
+    assert healthy.get("/api/admin/users", headers=kit.bearer(kit.login(healthy, "manager")["access_token"])).status_code == 403
