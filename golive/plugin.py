@@ -336,10 +336,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         section = _section_of(item, root)
         if section:
             item.add_marker(section)
+        _join_sections(item, spec)
         critical = spec.critical or spec.id in promoted
         if critical and not spec.critical:
             item.add_marker("critical")
         item.stash[critical_key] = critical
+    _order_post_deploy(config, items, root)
     wanted = set(config.option.golive_checks)
     if wanted:
         unknown = wanted - {spec_of(i).id for i in checks}  # type: ignore[union-attr]
@@ -348,6 +350,42 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
         items[:] = [i for i in items if i not in deselected]
         config.hook.pytest_deselected(items=deselected)
+
+
+def _join_sections(item: pytest.Item, spec: Any) -> None:
+    """A check declared ``also={"post_deploy": 1}`` carries that section's marker too (one folder, one id)."""
+    for section, _step in spec.also:
+        if section not in SECTIONS:
+            raise pytest.UsageError(f"{spec.id}: also names {section!r}, not a section ({', '.join(SECTIONS)})")
+        item.add_marker(section)
+
+
+STEP_OF_FILE = re.compile(r"^test_(\d+)_")
+
+
+def _post_deploy_step(item: pytest.Item, root: Path) -> int | None:
+    """A post-deploy check's step in the seeds' order: the number of its file in suites/post_deploy/
+    (test_03_*.py is step 3), or the step it declares with ``also={"post_deploy": N}``."""
+    spec = spec_of(item)
+    if spec is None:
+        return None
+    if _section_of(item, root) == "post_deploy":
+        found = STEP_OF_FILE.match(Path(str(item.path)).name)
+        return int(found.group(1)) if found else 99
+    return dict(spec.also).get("post_deploy")
+
+
+def _order_post_deploy(config: pytest.Config, items: list[pytest.Item], root: Path) -> None:
+    """A run that selects post_deploy runs it in the seeds' order, joined checks at their step (stable:
+    within a step, pytest's order, joined checks of other folders before the step's own file)."""
+    if "post_deploy" not in (config.option.markexpr or "") or config.option.golive_gate:
+        return
+    def key(item: pytest.Item) -> tuple[int, int]:
+        step = _post_deploy_step(item, root)
+        if step is None:
+            return (-1, 0)
+        return (step, 1 if _section_of(item, root) == "post_deploy" else 0)
+    items.sort(key=key)
 
 
 stage_key = pytest.StashKey[Any]()
