@@ -77,6 +77,8 @@ def check(
         marked = getattr(pytest.mark, spec.safety)(marked)
         if spec.critical:
             marked = pytest.mark.critical(marked)
+        if spec.observe:
+            marked = pytest.mark.observed(marked)
         for gate in spec.gates:
             marked = getattr(pytest.mark, f"gate_{gate.lower()}")(marked)
         return marked  # type: ignore[return-value]

@@ -40,6 +40,9 @@ from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import run_tag
 from golive.verdict import CheckResult, decide
 
+# --observe and its window live in their own plugin module (options, loop, report section)
+pytest_plugins = ["golive.observe"]
+
 EXIT_CONFIGURATION_ERROR = 6
 SECTIONS = (
     "security", "infrastructure", "integrations", "e2e", "post_deploy", "browser",
@@ -101,6 +104,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="staged runbooks: run stages S0 through STAGE in order; a failed blocker stage blocks the rest")
     group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
                     help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
+    # the observation window (golive/observe.py); declared here, with the other options, so that pytest
+    # knows them when it first reads the command line (a value like 20s is no test path)
+    group.addoption("--observe", dest="golive_observe", metavar="DURATION",
+                    help="repeat the checks that watch a signal (health, error rate, latency) over this window "
+                         "(90s, 10m, 24h) and decide them on the whole window")
+    group.addoption("--every", dest="golive_every", metavar="DURATION", default=None,
+                    help="with --observe: how often each watched check runs (default 60s)")
 
 
 # --- configuration --------------------------------------------------------------------------
