@@ -43,12 +43,15 @@ from golive.probes.observation import (
 DEFAULT_EVERY = "60s"
 # The seeds' items that ask for a window, with the shortest window they ask for: a run observed
 # for less leaves them as they are without --observe (a one-off sample, or attested), and says so.
-WINDOWED_ITEMS: dict[str, float] = {
-    "consolidated:LAUNCH-WINDOW-01": 5 * 60,  # canary: verify /api/health and logs for 5–10 minutes
-    "realserv:DEP-PROD-14": 30 * 60,  # monitor error rates (first 30 min)
-    "realserv:DEP-PROD-15": 30 * 60,  # monitor response times (first 30 min)
-    "inventory:POST-IMM-01": 24 * 3600,  # monitor API response times and error rates (first 24 hours)
-    "whatsapp_tracker:GATE-02": 24 * 3600,  # /health/ready stable for 24h (attested unless watched for 24h)
+WINDOWED_ITEMS: dict[str, tuple[float, tuple[str, ...]]] = {
+    # canary: verify /api/health and logs for 5–10 minutes
+    "consolidated:LAUNCH-WINDOW-01": (5 * 60, ("REL-ROLLOUT-001", "INF-HEALTH-001")),
+    "realserv:DEP-PROD-14": (30 * 60, ("OBS-SENTRY-002",)),  # monitor error rates (first 30 min)
+    "realserv:DEP-PROD-15": (30 * 60, ("PERF-LAT-001",)),  # monitor response times (first 30 min)
+    # monitor API response times and error rates (immediate checks, first 24 hours)
+    "inventory:POST-IMM-01": (24 * 3600, ("PERF-LAT-001", "OBS-SENTRY-002")),
+    # /health/ready stable for 24h: attested; a 24h watch is the evidence the attestation can cite
+    "whatsapp_tracker:GATE-02": (24 * 3600, ("INF-HEALTH-002",)),
 }
 OBSERVATION_FILE = "observation.json"
 CHART_FILE = "observation.svg"
@@ -153,6 +156,7 @@ def _watch(session: pytest.Session, watched: list[pytest.Item], observer: Observ
             for index, item in enumerate(watched):
                 observer.record(item, _sample(session, item, _following(session, watched, index), observer))
             rounds += 1
+            _progress(session, observer, rounds)
             # the waiting is the product: one round every --every, the last one no later than the window's end
             next_round = min(rounds * observer.every_s, deadline)
             pause = next_round - observer.elapsed()
@@ -170,6 +174,18 @@ def _watch(session: pytest.Session, watched: list[pytest.Item], observer: Observ
             pass
     observer.window = Window(observer.window_s, min(observer.elapsed(), observer.window_s), observer.every_s,
                              interrupted=interrupted)
+
+
+def _progress(session: pytest.Session, observer: Observer, rounds: int) -> None:
+    """One line per round, flushed: a person watching (and a test interrupting) sees the window move."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    breached = sorted(label for label, samples in observer.samples.items() if samples[-1].outcome == "breach")
+    reporter.write_line(f"golive observe: round {rounds} at {format_duration(observer.elapsed())} of "
+                        f"{format_duration(observer.window_s)}: " + (f"breach in {', '.join(breached)}" if breached
+                                                                    else "no breach"))
+    reporter.flush()
 
 
 def _following(session: pytest.Session, watched: list[pytest.Item], index: int) -> pytest.Item | None:
@@ -267,11 +283,9 @@ def _attach_timeline(observer: Observer, label: str) -> None:
 def observation_document(observer: Observer) -> dict[str, Any]:
     window = observer.window
     assert window is not None
-    observed_items: dict[str, list[str]] = {}
-    for label, check in observer.checks.items():
-        for item_id in check["items"]:
-            if item_id in WINDOWED_ITEMS:
-                observed_items.setdefault(item_id, []).append(check["id"])
+    watched_ids = {check["id"] for check in observer.checks.values()}
+    observed_items = {item_id: [c for c in checks if c in watched_ids]
+                      for item_id, (_, checks) in WINDOWED_ITEMS.items() if watched_ids & set(checks)}
     return {
         "asked_s": window.asked_s,
         "observed_s": round(window.observed_s, 1),
@@ -288,8 +302,8 @@ def observation_document(observer: Observer) -> dict[str, Any]:
             for label, samples in observer.samples.items()
         ],
         "windowed_items": [
-            {"item": item_id, "checks": sorted(set(checks)), "asks_s": WINDOWED_ITEMS[item_id],
-             "note": item_window_note(WINDOWED_ITEMS[item_id], window)}
+            {"item": item_id, "checks": checks, "asks_s": WINDOWED_ITEMS[item_id][0],
+             "note": item_window_note(WINDOWED_ITEMS[item_id][0], window)}
             for item_id, checks in sorted(observed_items.items())
         ],
     }
