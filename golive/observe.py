@@ -247,12 +247,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Iterator[None]:
     try:
         result = yield
     except BaseException as error:
-        outcome, detail = _judged(error)
-        if outcome != "breach" or isinstance(error, (KeyboardInterrupt, pytest.exit.Exception)):
-            raise  # not applicable / unverified / could not run: as without a window
-        observer.record(pyfuncitem, Sample(at_s, "breach", detail, clock))
+        if isinstance(error, (KeyboardInterrupt, pytest.exit.Exception)):
+            raise
+        observer.record(pyfuncitem, Sample(at_s, *_judged(error), clock))
         _attach_timeline(observer, label)
-        raise _window_failure(pyfuncitem, observer, label) from None
+        if breaches(observer.samples[label]):  # a breach seen in the window is evidence, whatever came last
+            raise _window_failure(pyfuncitem, observer, label) from None
+        raise  # not applicable / unverified / could not run, in the window and now: as without a window
     observer.record(pyfuncitem, Sample(at_s, "ok", "", clock))
     _attach_timeline(observer, label)
     if breaches(observer.samples[label]):
