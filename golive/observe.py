@@ -30,6 +30,7 @@ from golive.checks import spec_of
 from golive.outcomes import CheckFailed, TargetUnreachable
 from golive.probes.observation import (
     DurationError,
+    Outcome,
     Sample,
     Window,
     breach_finding,
@@ -221,7 +222,7 @@ def _sample(session: pytest.Session, item: pytest.Item, following: pytest.Item |
     return sample
 
 
-def _judged(error: BaseException) -> tuple[str, str]:
+def _judged(error: BaseException) -> tuple[Outcome, str]:
     """(outcome, detail) of a sample that raised: a failed or unreachable signal is a breach; a skip
     (not applicable, unverified) or a check that could not run says nothing about the signal."""
     if isinstance(error, CheckFailed):  # the defect and what was found, on one line
