@@ -435,8 +435,9 @@ class Profile(Strict):
     @model_validator(mode="after")
     def references_resolve(self) -> "Profile":
         names = {service.name for service in self.services}
+        problems: list[str] = []  # every wrong reference, not just the first
         if len(names) != len(self.services):
-            raise ValueError("service names must be unique")
+            problems.append("service names must be unique")
         referenced: list[tuple[str, str]] = []
         if self.auth:
             referenced.append(("auth.login.service", self.auth.login.service))
@@ -444,16 +445,16 @@ class Profile(Strict):
             for endpoint in self.auth.protected:
                 unknown = set(endpoint.roles) - set(self.auth.roles)
                 if unknown:
-                    raise ValueError(f"auth.protected[{endpoint.label}] names unknown roles {sorted(unknown)}")
+                    problems.append(f"auth.protected[{endpoint.label}] names unknown roles {sorted(unknown)}")
         if self.auth and self.auth.mfa and set(self.auth.mfa.roles) - set(self.auth.roles):
-            raise ValueError(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
+            problems.append(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
         if self.authorization:
             roles = set(self.auth.roles) if self.auth else set()
             for owned in self.authorization.objects:
                 referenced.append((f"authorization.objects[{owned.name}].service", owned.service))
                 unknown = {owned.owner_role, owned.other_role} - roles
                 if unknown:
-                    raise ValueError(f"authorization.objects[{owned.name}] names unknown roles {sorted(unknown)}")
+                    problems.append(f"authorization.objects[{owned.name}] names unknown roles {sorted(unknown)}")
             if self.authorization.profile_update:
                 referenced.append(("authorization.profile_update.service", self.authorization.profile_update.service))
         for endpoint in self.service_endpoints or []:
@@ -463,7 +464,7 @@ class Profile(Strict):
         if self.headers:
             referenced.append(("headers.service", self.headers.service))
         if self.auth and self.browser.admin_login and self.browser.admin_login.role not in self.auth.roles:
-            raise ValueError(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
+            problems.append(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
         referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
         referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
         referenced += tracker_service_references(self.tracker)
@@ -476,15 +477,17 @@ class Profile(Strict):
         if self.inventory:
             referenced.append(("inventory.service", self.inventory.service))
             if not self.auth or self.inventory.role not in self.auth.roles:
-                raise ValueError(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
+                problems.append(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
         if self.marketplace:
             referenced += [("marketplace.services", name) for name in self.marketplace.service_names()]
             for role in (self.marketplace.admin_role, self.marketplace.customer_role, self.marketplace.vendor_role):
                 if not self.auth or role not in self.auth.roles:
-                    raise ValueError(f"marketplace names role {role!r}, which auth.roles does not have")
+                    problems.append(f"marketplace names role {role!r}, which auth.roles does not have")
         for where, name in referenced:
             if name not in names:
-                raise ValueError(f"{where} names service {name!r}, not one of {sorted(names)}")
+                problems.append(f"{where} names service {name!r}, not one of {sorted(names)}")
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def service(self, name: str) -> Service:

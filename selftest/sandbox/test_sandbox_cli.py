@@ -29,8 +29,9 @@ def test_faults_json_is_the_stable_interface():
     assert {f["name"] for f in faults} == set(CATALOG)
     for fault in faults:
         # env is optional (the golive env whose flavor has the defect), absent means "local";
-        # args is optional (golive arguments the fault needs to show, e.g. an observation window)
-        assert set(fault) - {"env", "args"} == {"name", "description", "checks"}
+        # args is optional (golive arguments the fault needs to show, e.g. an observation window);
+        # env_borne is optional (the env itself carries the defect)
+        assert set(fault) - {"env", "env_borne", "args"} == {"name", "description", "checks"}
         assert fault.get("env", "local") != "local" or "env" not in fault
         assert fault.get("args", ["--any"]) and all(isinstance(a, str) for a in fault.get("args", []))
         assert isinstance(fault["checks"], list) and fault["checks"]

@@ -1062,6 +1062,13 @@ def test_fault_default_admin_password(make_client):
     assert faulty.status_code == 200 and faulty.json()["access_token"]
 
 
+def test_fault_weak_account_password(make_client):
+    attempt = {"username": "cashier", "password": "changethis"}
+    assert make_client().post("/api/auth/login", json=attempt).status_code == 401
+    faulty = make_client("weak_account_password").post("/api/auth/login", json=attempt)
+    assert faulty.status_code == 200 and faulty.json()["access_token"]
+
+
 # --- API description (OpenAPI) sweeps ---------------------------------------------------------
 
 
@@ -1218,3 +1225,10 @@ def test_fault_rate_limits_lowered(make_client):
     assert 1 <= int(api[-1].headers["retry-after"]) <= 10
     probe, login, api = limits(make_client())  # the selftest's generous API and login limits
     assert probe == [200, 200, 200] and login == [401] * 6 and {r.status_code for r in api} == {200}
+
+
+def test_fault_search_limit_unbounded(make_client, kit):
+    beyond_64_bits = {"limit": str(2**63)}
+    for client, expected in ((make_client(), 200), (make_client("search_limit_unbounded"), 500)):
+        headers = kit.bearer(kit.login(client, "cashier")["access_token"])
+        assert client.get("/api/products/search", params=beyond_64_bits, headers=headers).status_code == expected
