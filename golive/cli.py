@@ -1,9 +1,10 @@
-"""``golive``: the commands around a run (coverage, attestations, cleanup). Running checks is ``pytest``."""
+"""``golive``: the commands around a run (coverage, attestations, cleanup, watch). Running checks is ``pytest``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from collections import Counter
 from datetime import date
@@ -221,6 +222,43 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type
     start.set_defaults(run=_init)
 
 
+def _watch(args: argparse.Namespace) -> int:
+    """``golive watch``: the checks that watch a signal, over a window: pytest -m observed --observe."""
+    from golive.probes.observation import DurationError, parse_duration
+
+    try:
+        parse_duration(args.window)
+        parse_duration(args.every)
+    except DurationError as error:
+        print(f"golive watch: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    command = [sys.executable, "-m", "pytest", "-m", "observed", "--env", args.env,
+               f"--observe={args.window}", f"--every={args.every}"]
+    command += [f"--reports-dir={args.reports_dir}"] if args.reports_dir else []
+    command += [f"--envs-dir={args.envs_dir}"] if args.envs_dir else []
+    command += [argument for argument in args.pytest_args if argument != "--"]
+    child = subprocess.Popen(command, cwd=args.root)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the run too (one process group): it ends the window early and still
+            # writes the verdict on the time observed; wait for it
+            continue
+
+
+def _add_watch_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    watch = commands.add_parser("watch", help="repeat the checks that watch a signal (health, error rate, latency) "
+                                "over a window and decide them on all of it (Ctrl-C: a verdict on the time observed)")
+    watch.add_argument("--env", required=True, help="the environment to watch (envs/NAME.env)")
+    watch.add_argument("--for", dest="window", required=True, metavar="DURATION", help="the window: 90s, 30m, 24h")
+    watch.add_argument("--every", default="60s", metavar="DURATION", help="one round every DURATION (default 60s)")
+    watch.add_argument("--reports-dir", help="where the verdict and the timeline go (default: reports/)")
+    watch.add_argument("--envs-dir", help="where env files live (default: envs/)")
+    watch.add_argument("pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --")
+    watch.set_defaults(run=_watch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golive", description=__doc__)
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
@@ -257,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also list by run tag, where the target can, and remove what the ledger's runs left")
     clean.set_defaults(run=_cleanup)
     _add_profile_commands(commands)
+    _add_watch_command(commands)
     return parser
 
 

@@ -49,6 +49,9 @@ from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import run_tag
 from golive.verdict import CheckResult, decide
 
+# --observe and its window live in their own plugin module (options, loop, report section)
+pytest_plugins = ["golive.observe"]
+
 EXIT_CONFIGURATION_ERROR = 6
 EXIT_REPORTS_LOCKED = 7
 VERDICT_FILES = ("verdict.json", "verdict.md")
@@ -115,6 +118,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="staged runbooks: run stages S0 through STAGE in order; a failed blocker stage blocks the rest")
     group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
                     help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
+    # the observation window (golive/observe.py); declared here, with the other options, so that pytest
+    # knows them when it first reads the command line (a value like 20s is no test path)
+    group.addoption("--observe", dest="golive_observe", metavar="DURATION",
+                    help="repeat the checks that watch a signal (health, error rate, latency) over this window "
+                         "(90s, 10m, 24h) and decide them on the whole window")
+    group.addoption("--every", dest="golive_every", metavar="DURATION", default=None,
+                    help="with --observe: how often each watched check runs (default 60s)")
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -423,10 +433,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         section = _section_of(item, root)
         if section:
             item.add_marker(section)
+        _join_sections(item, spec)
         critical = spec.critical or spec.id in promoted
         if critical and not spec.critical:
             item.add_marker("critical")
         item.stash[critical_key] = critical
+    _order_post_deploy(config, items, root)
     wanted = set(config.option.golive_checks)
     if wanted:
         unknown = wanted - {spec_of(i).id for i in checks}  # type: ignore[union-attr]
@@ -435,6 +447,42 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
         items[:] = [i for i in items if i not in deselected]
         config.hook.pytest_deselected(items=deselected)
+
+
+def _join_sections(item: pytest.Item, spec: Any) -> None:
+    """A check declared ``also={"post_deploy": 1}`` carries that section's marker too (one folder, one id)."""
+    for section, _step in spec.also:
+        if section not in SECTIONS:
+            raise pytest.UsageError(f"{spec.id}: also names {section!r}, not a section ({', '.join(SECTIONS)})")
+        item.add_marker(section)
+
+
+STEP_OF_FILE = re.compile(r"^test_(\d+)_")
+
+
+def _post_deploy_step(item: pytest.Item, root: Path) -> int | None:
+    """A post-deploy check's step in the seeds' order: the number of its file in suites/post_deploy/
+    (test_03_*.py is step 3), or the step it declares with ``also={"post_deploy": N}``."""
+    spec = spec_of(item)
+    if spec is None:
+        return None
+    if _section_of(item, root) == "post_deploy":
+        found = STEP_OF_FILE.match(Path(str(item.path)).name)
+        return int(found.group(1)) if found else 99
+    return dict(spec.also).get("post_deploy")
+
+
+def _order_post_deploy(config: pytest.Config, items: list[pytest.Item], root: Path) -> None:
+    """A run that selects post_deploy runs it in the seeds' order, joined checks at their step (stable:
+    within a step, pytest's order, joined checks of other folders before the step's own file)."""
+    if "post_deploy" not in (config.option.markexpr or "") or config.option.golive_gate:
+        return
+    def key(item: pytest.Item) -> tuple[int, int]:
+        step = _post_deploy_step(item, root)
+        if step is None:
+            return (-1, 0)
+        return (step, 1 if _section_of(item, root) == "post_deploy" else 0)
+    items.sort(key=key)
 
 
 stage_key = pytest.StashKey[Any]()

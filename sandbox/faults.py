@@ -24,6 +24,8 @@ class Fault:
     # the defect is also in that env's own settings (an account password the deployment keeps):
     # the env is never healthy, so it is not run without the fault
     env_borne: bool = False
+    # extra golive arguments the fault needs to show (a flapping fault shows over a window, not in one sample)
+    args: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         entry: dict[str, object] = {"name": self.name, "description": self.description, "checks": list(self.checks)}
@@ -31,18 +33,21 @@ class Fault:
             entry["env"] = self.env
         if self.env_borne:
             entry["env_borne"] = True
+        if self.args:  # optional key: consumers default to no extra arguments
+            entry["args"] = list(self.args)
         return entry
 
 
 CATALOG: dict[str, Fault] = {}
 
 
-def _register(name: str, description: str, *checks: str, env: str = "local", env_borne: bool = False) -> None:
+def _register(name: str, description: str, *checks: str, env: str = "local", env_borne: bool = False,
+              args: tuple[str, ...] = ()) -> None:
     if name in CATALOG:
         raise ValueError(f"fault {name!r} registered twice")
     if not checks:
         raise ValueError(f"fault {name!r} must name at least one check id")
-    CATALOG[name] = Fault(name, description, tuple(checks), env, env_borne)
+    CATALOG[name] = Fault(name, description, tuple(checks), env, env_borne, args)
 
 
 # --- infrastructure / health -----------------------------------------------------------------
@@ -50,6 +55,13 @@ _register(
     "liveness_down",
     "/health/live (and /api/health) answers 503 {\"status\":\"down\"}.",
     "INF-HEALTH-001",
+)
+_register(
+    "liveness_flaps",
+    "/health/live (and /api/health) answers 503 {\"status\":\"down\"} for the last 3 s of every 8 s "
+    "(an instance in a crash loop): a one-off sample mostly sees it up; a window catches it.",
+    "INF-HEALTH-001",
+    args=("--observe", "20s", "--every", "2s"),
 )
 _register(
     "database_unreachable",

@@ -57,7 +57,8 @@ def test_fault_is_caught_by_its_checks(fault, tmp_path, record_property):
     record_property("fault_matrix", fault["name"])  # caught = this test passes
     selection = [argument for check_id in fault["checks"] for argument in ("--check", check_id)]
     # a fault of another sandbox flavor names the env that runs it (optional key, default local)
-    run = golive(tmp_path, "--env", fault.get("env", "local"), *selection, faults=fault["name"])
+    # a fault that shows only over time names the arguments that watch for it (optional key "args")
+    run = golive(tmp_path, "--env", fault.get("env", "local"), *selection, *fault.get("args", []), faults=fault["name"])
     verdict = run.verdict
     missed = [check_id for check_id in fault["checks"] if "failed" not in run.status_of(check_id)]
     # A critical check's failure is a reason for NO-GO, a non-critical one's a known issue.

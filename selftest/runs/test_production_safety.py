@@ -57,6 +57,21 @@ def test_security_suite_against_production_changes_nothing(production_like, tmp_
     assert len(run.verdict["checks"]) > 100, "the sweep really ran"
 
 
+def test_post_deploy_against_production_without_flags_reads_only(production_like, tmp_path):
+    """The read-only parts of the post-deploy suite run without flags; what would write or pay waits for them."""
+    sandbox, envs = production_like
+    run = golive(tmp_path / "reports", "-m", "post_deploy", "--env", "prodlike", f"--envs-dir={envs}")
+    sandbox.stop()
+    assert run.verdict["env_kind"] == "production"
+    by_safety: dict[str, set[str]] = {}
+    for check in run.verdict["checks"]:
+        by_safety.setdefault(check["safety"], set()).add(check["status"])
+    assert by_safety["readonly"] <= {"passed", "not_applicable"} and "passed" in by_safety["readonly"], by_safety
+    assert by_safety["mutating"] <= {"unverified", "not_applicable"}, by_safety
+    assert by_safety.get("money", {"unverified"}) <= {"unverified", "not_applicable"}, by_safety
+    assert writes(sandbox.log_path) == []
+
+
 def test_with_allow_writes_everything_created_is_undone(production_like, tmp_path):
     sandbox, envs = production_like
     run = golive(tmp_path / "reports", "-m", "security", "--env", "prodlike", f"--envs-dir={envs}",

@@ -79,6 +79,19 @@ def test_fault_liveness_down(make_client):
         assert response.json() == {"status": "down"}
 
 
+def test_fault_liveness_flaps(make_client):
+    from sandbox.routes.health import FLAP_DOWN_S, FLAP_PERIOD_S, flapped_down
+
+    # down for the last FLAP_DOWN_S of every period, up for the rest, period after period
+    grid = [step / 10 for step in range(int(FLAP_PERIOD_S * 10) * 3)]
+    down = [at for at in grid if flapped_down(at)]
+    assert len(down) == pytest.approx(len(grid) * FLAP_DOWN_S / FLAP_PERIOD_S, abs=3)
+    assert not flapped_down(0.0) and flapped_down(FLAP_PERIOD_S - 0.1) and not flapped_down(FLAP_PERIOD_S + 0.1)
+    client = make_client("liveness_flaps")
+    answers = {(r.status_code, r.json()["status"]) for r in (client.get(p) for p in ("/health/live", "/api/health"))}
+    assert answers <= {(200, "ok"), (503, "down")}  # which of the two depends on the moment: a window decides
+
+
 def test_fault_database_unreachable(make_client, kit):
     client = make_client("database_unreachable")
     assert client.get("/health/live").status_code == 200  # the process itself is alive

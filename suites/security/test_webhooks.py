@@ -156,7 +156,7 @@ def test_forged_payment_changes_nothing(profile, payment_webhooks, http, tokens)
 @check("SEC-WEBHOOK-003", "A correctly signed payment event is accepted and marks the test order paid",
        critical=True, safety="mutating", items=["whatsapp_tracker:GATE-05", "consolidated:FINAL-06",
                                                 "consolidated:PAY-02", "realserv:OPS-MON-05", "consolidated:PAY-01",
-                                                "consolidated:LAUNCH-POST-02"])
+                                                "consolidated:LAUNCH-POST-02"], also={"post_deploy": 4})
 def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)
@@ -174,7 +174,8 @@ def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_o
 
 
 @check("SEC-WEBHOOK-004", "A replayed payment event (same x-razorpay-event-id) is processed once",
-       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02", "consolidated:LAUNCH-POST-02"])
+       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02", "consolidated:LAUNCH-POST-02"],
+       also={"post_deploy": 4})
 def test_replayed_event_processed_once(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)
