@@ -19,10 +19,10 @@ class Parameter:
     required: bool = False
     type: str = "string"
     example: object = None
-    # the parameter's JSON schema as the description gives it ($refs resolved one level)
-    schema: dict[str, Any] | None = field(default=None, compare=False)
     format: str = ""  # the schema's format (email, uri, date-time, ...)
     pattern: str = ""  # the schema's pattern, when it declares one
+    # the parameter's JSON schema as the description gives it ($refs resolved one level)
+    schema: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
     example = spec.get("example", schema.get("example") if isinstance(schema, dict) else None)
     detail = schema if isinstance(schema, dict) else {}
     return Parameter(str(spec["name"]), str(spec["in"]), bool(spec.get("required", spec["in"] == "path")),
-                     str(kind), example, str(detail.get("format", "")), str(detail.get("pattern", "")))
+                     str(kind), example, str(detail.get("format", "")), str(detail.get("pattern", "")),
+                     schema=detail or None)
 
 
 def _body(document: dict[str, Any], raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
