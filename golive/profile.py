@@ -212,6 +212,9 @@ class OwnedObject(Strict):
     list_path: str  # lists the caller's own objects
     item_path: str  # with {id}
     id_field: str = "id"
+    # where the list answer keeps its entries, dotted ("data", "page.results"); default: the answer is
+    # a bare list or {"items": [...]}
+    items_path: str | None = None
     owner_role: str
     other_role: str
     # the body of a harmless change the other user attempts (PATCH); false: not tried

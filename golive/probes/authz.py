@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .findings import Finding
+from .login_answer import lookup
 
 # values that are password hashes whatever the key is called
 _HASH_PREFIXES = ("scrypt$", "$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_sha256$", "pbkdf2:", "$6$", "$5$")
@@ -63,9 +64,13 @@ def privileged_fields_taken(sent: Mapping[str, Any], before: Mapping[str, Any], 
                     "bind request bodies to an explicit allow-list of user-editable fields")]
 
 
-def listed_items(body: Any) -> list[Any] | None:
-    """The entries of a list answer: a bare JSON list, or the common envelope ``{"items": [...]}``
-    (None when the body is neither, so the caller can say the list did not parse)."""
+def listed_items(body: Any, items_path: str | None = None) -> list[Any] | None:
+    """The entries of a list answer: at ``items_path`` (dotted: ``data``, ``page.results``) when the
+    profile names one, else a bare JSON list or the common envelope ``{"items": [...]}`` (None when
+    the body is none of these, so the caller can say the list did not parse)."""
+    if items_path:
+        found = lookup(body, items_path)
+        return list(found) if isinstance(found, list) else None
     if isinstance(body, list):
         return body
     if isinstance(body, Mapping) and isinstance(body.get("items"), list):

@@ -66,7 +66,7 @@ def _first_owned(profile, owned, tokens, http):  # type: ignore[no-untyped-def]
     service = profile.service(owned.service)
     listing = http.get(service.url(owned.list_path), headers=tokens(owned.owner_role).headers())
     expect.status(listing, 200, f"{owned.owner_role} cannot list their {owned.name}")
-    items = listed_items(expect.json_body(listing, f"the {owned.name} list"))  # a bare list or {"items": [...]}
+    items = listed_items(expect.json_body(listing, f"the {owned.name} list"), owned.items_path)
     if not items or not isinstance(items[0], dict) or owned.id_field not in items[0]:
         unverified(f"{owned.owner_role} owns no {owned.name} to test other users' access with")
     object_id = items[0][owned.id_field]
@@ -86,7 +86,7 @@ def test_other_users_objects_unreadable(profile, auth_config, tokens, http):
         expect.status(response, {403, 404}, f"{owned.other_role} reads {owned.owner_role}'s {owned.name} {object_id}",
                       fix="load objects by id AND owner (or check the owner after loading)")
         listing = http.get(profile.service(owned.service).url(owned.list_path), headers=other)
-        listed = listed_items(expect.json_body(listing, f"the {owned.name} list")) \
+        listed = listed_items(expect.json_body(listing, f"the {owned.name} list"), owned.items_path) \
             if listing.status_code == 200 else []
         if listed is None:
             unverified(f"{owned.other_role}'s {owned.name} list is neither a JSON list nor {{\"items\": [...]}}")
