@@ -78,3 +78,13 @@ def test_object_changes():
 ])
 def test_listed_items(body, expected):
     assert listed_items(body) == expected
+
+
+@pytest.mark.parametrize(("body", "path", "expected"), [
+    ({"data": [{"id": 7}], "count": 1}, "data", [{"id": 7}]),        # the profile names the envelope
+    ({"page": {"results": [{"id": 1}]}}, "page.results", [{"id": 1}]),
+    ({"data": {"id": 7}}, "data", None),                             # not a list there
+    ([{"id": 7}], "data", None),                                     # a bare list is not at that path
+])
+def test_listed_items_at_the_profiles_items_path(body, path, expected):
+    assert listed_items(body, path) == expected
