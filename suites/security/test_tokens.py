@@ -233,6 +233,14 @@ def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-
     mfa = auth_config.mfa
     assert mfa and mfa.max_attempts
     role = mfa.roles[0]
+    # the control: the role's right code completes a challenge of its own, else refusals prove nothing
+    control_challenge = mfa_challenge(password_login(http, auth_config, base_url(profile, auth_config), role), mfa)
+    if control_challenge is None:
+        unverified(f"password login as {role} gave no second-factor challenge: OTP attempts not testable")
+    control = complete_mfa(http, auth_config, base_url(profile, auth_config), role, control_challenge)
+    if control.status_code != 200:
+        inconclusive(f"the right one-time code for {role} was not accepted (HTTP {control.status_code} at "
+                     f"{where(control)}), so refusals of wrong codes prove nothing")
     first = password_login(http, auth_config, base_url(profile, auth_config), role)
     challenge = mfa_challenge(first, mfa)
     if challenge is None:
