@@ -158,7 +158,8 @@ async def refuse_unparseable_body(request: Request) -> None:
 
 
 def _refused(status: int, detail: str, challenge: str | None) -> HTTPException:
-    return HTTPException(status_code=status, detail=detail, headers={"WWW-Authenticate": challenge} if challenge else None)
+    headers = {"WWW-Authenticate": challenge} if challenge else None
+    return HTTPException(status_code=status, detail=detail, headers=headers)
 
 
 async def identify(request: Request) -> Identity:

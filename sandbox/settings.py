@@ -256,7 +256,8 @@ class Settings:
             release_commit=get("SANDBOX_RELEASE_COMMIT") or "unknown",
             configured_env=env_groups.configured(env),
             login_style=login_style,
-            api_keys={name: key for name in (*ROLES, *OPTIONAL_USERS) if (key := get(f"SANDBOX_{name.upper()}_API_KEY"))},
+            api_keys={name: key for name in (*ROLES, *OPTIONAL_USERS)
+                      if (key := get(f"SANDBOX_{name.upper()}_API_KEY"))},
             list_envelope=envelope,
             body_first=body_first in ("true", "1"),
         )
