@@ -363,7 +363,8 @@ def _session_credential(http: HttpClient, auth: Auth, role: str, response: httpx
     csrf = None
     if spec.csrf and spec.csrf.header and csrf_cookie and csrf_cookie in cookies:
         csrf = (spec.csrf.header, cookies[csrf_cookie])
-    return Credential(role, "session", placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""}), cookies[name],
+    cookie = placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""})
+    return Credential(role, "session", cookie, cookies[name],
                       cookies=tuple((key, value) for key, value in cookies.items() if key != name), csrf=csrf,
                       issued_at=started)
 
@@ -430,7 +431,8 @@ def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
                                        "check the role's password, or set auth.login.session_cookie"))
     http.redactor.add(*cookies.values())
     name = name or sorted(cookies)[0]
-    return Credential(role, "browser", placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""}), cookies[name],
+    cookie = placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""})
+    return Credential(role, "browser", cookie, cookies[name],
                       cookies=tuple((key, value) for key, value in cookies.items() if key != name),
                       issued_at=started)
 

@@ -94,10 +94,34 @@ def parse_env_file(path: Path) -> tuple[dict[str, str], list[str]]:
     return values, problems
 
 
+#: an env file's key naming another env (same folder) whose values it starts from
+EXTENDS_KEY = "GOLIVE_ENV_EXTENDS"
+
+
+def env_file_values(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, str]:
+    """The file's own values, laid over those of the env it extends (``GOLIVE_ENV_EXTENDS=local``),
+    so a variant of an environment names only what differs."""
+    return env_file_with_problems(path, seen)[0]
+
+
+def env_file_with_problems(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, str], list[str]]:
+    """``env_file_values`` and every line python-dotenv cannot parse, in this file and the ones it extends."""
+    own, problems = parse_env_file(path)
+    base = own.pop(EXTENDS_KEY, "").strip()
+    if not base:
+        return own, problems
+    base_path = path.parent / f"{base}.env"
+    if not base_path.is_file() or base_path.resolve() in (*seen, path.resolve()):
+        raise UsageError(f"env {path.name}: {EXTENDS_KEY}={base} names no env in {path.parent.name}/ "
+                         "(or one that extends it back)")
+    inherited, their_problems = env_file_with_problems(base_path, (*seen, path.resolve()))
+    return {**inherited, **own}, problems + their_problems
+
+
 def read_env(path: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The env file's values overlaid with real environment variables, references resolved."""
     environ = os.environ if environ is None else environ
-    from_file = parse_env_file(path)[0]
+    from_file = env_file_values(path)
     merged = {**from_file, **{key: environ[key] for key in from_file if key in environ}}
     merged.update({key: value for key, value in environ.items() if key not in merged})
     return merged
@@ -161,7 +185,24 @@ def service_references(data: Any, names: set[str], path: tuple[str | int, ...] =
     return found
 
 
-def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, list[str]]:
+
+def merged_over(base: Any, override: Any) -> Any:
+    """``override`` laid over ``base`` as a JSON merge patch (RFC 7396): mappings merge key by key,
+    recursively; ``null`` removes the key; anything else (a list, a scalar, ``false``) replaces it."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = merged_over(base.get(key), value)
+        return merged
+    return override
+
+
+def read_profile(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any] | None, list[str]]:
+    """The profile's YAML as data, laid over the profile it ``extends:`` (another profile's name in
+    the same folder), so a variant of a system names only what differs."""
     try:
         text = path.read_text(encoding="utf-8")
         raw = load_yaml(text)
@@ -171,9 +212,27 @@ def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, li
         return None, [f"profile {path}: not valid YAML ({error})"]
     if not isinstance(raw, dict):
         return None, [f"profile {path}: must be a mapping at the top level"]
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw, []
+    base_path = path.parent / f"{base_name}.yaml"
+    if not isinstance(base_name, str) or not base_path.is_file():
+        return None, [f"profile {path.name}: extends: {base_name!r} names no profile in {path.parent.name}/"]
+    if base_path.resolve() in seen:
+        return None, [f"profile {path.name}: extends: {base_name!r} extends it back (a cycle)"]
+    base, problems = read_profile(base_path, (*seen, path.resolve()))
+    return (merged_over(base, raw) if base is not None else None), problems
+
+
+def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, list[str]]:
+    raw, problems = read_profile(path)
+    if raw is None:
+        return None, problems
+    # line numbers point into the profile's own file (a key it inherits is named by its path)
+    text = path.read_text(encoding="utf-8")
     missing: set[str] = set()
     resolved = resolve_tree(raw, env, missing)
-    problems = [
+    problems += [
         f"profile {path.name} references ${{{name}}}, which the env does not set" for name in sorted(missing)
     ]
     try:
@@ -221,7 +280,7 @@ def load_settings(
     missing: set[str] = set()
     # Only the env file's own values are templates; the process environment passes through as is.
     environ = os.environ if environ is None else environ
-    own_values, problems = parse_env_file(env_file)
+    own_values, problems = env_file_with_problems(env_file)
     templates = [key for key in own_values if key not in environ]
     values.update({key: resolve(values[key], values, missing) for key in templates})
     problems += [f"env {env_file.name}: ${{{name}}} is referenced but not set" for name in sorted(missing)]

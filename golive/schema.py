@@ -96,6 +96,15 @@ def profile_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a profile as written in YAML, before ``${VAR}`` substitution."""
     schema = Profile.model_json_schema(schema_generator=_ProfileSchemaGenerator, mode="validation")
     schema = _accept_references(schema)
+    # a variant names its base (extends: <profile>) and only what differs: what the base gives is not
+    # required of it (the loader merges the two before validating)
+    schema["properties"] = {"extends": {"type": "string", "description": (
+        "another profile of the same folder this one is laid over (a JSON merge patch: null removes a key)")},
+        **schema["properties"]}
+    required = schema.pop("required", [])
+    if required:
+        schema["if"] = {"not": {"required": ["extends"]}}
+        schema["then"] = {"required": required}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **schema,

@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OctKey
 
 from sandbox.faults import ActiveFaults
+from sandbox.login_styles import SAFE_METHODS, identify, refuse_unparseable_body
 from sandbox.logs import get_logger, log
 from sandbox.settings import ROLES
 
@@ -148,30 +149,22 @@ class TokenService:
         return frozenset(unchecked)
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
-
-
 #: Declared (not enforced: the guard answers 401 itself) so the API description documents the
 #: bearer requirement of every guarded operation.
 BEARER = HTTPBearer(auto_error=False, scheme_name="bearerAuth")
 
 
-def require_roles(*roles: str) -> Callable[..., Principal]:
-    """A FastAPI dependency: a valid access token (401 otherwise) of one of ``roles`` (403)."""
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A FastAPI dependency: a valid credential of the sandbox's login style (401 otherwise; 403 for
+    a session without one, as Django REST framework answers) of one of ``roles`` (403)."""
     allowed = set(roles or ROLES)
 
-    def guard(request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthorized("Not authenticated")
-        tokens: TokenService = request.app.state.sandbox.tokens
-        try:
-            claims = tokens.verify(token.strip(), "access")
-        except InvalidTokenError:
-            raise _unauthorized("Invalid or expired token") from None
-        principal = Principal(username=claims["sub"], role=claims["role"])
+    async def guard(request: Request, _documented: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal:
+        settings = request.app.state.sandbox.settings
+        if settings.body_first and request.method not in SAFE_METHODS:
+            await refuse_unparseable_body(request)  # the body is judged before the credential
+        identity = await identify(request)
+        principal = Principal(username=identity.username, role=identity.role)
         if principal.role not in allowed:
             if request.app.state.sandbox.settings.faults.active("role_refusal_unauthorized"):
                 # still refused, with the status that means "who are you?" rather than "not you"

@@ -187,7 +187,8 @@ class Database:
                     session.add(User(username=username, role=role, password_hash=password_hash))
                 else:  # a persistent database: the environment's passwords win
                     user.role, user.password_hash = role, password_hash
-            if self._settings.faults.active("default_admin_password") and session.scalar(
+            if (self._settings.faults.active("default_admin_password")
+                    or self._settings.faults.active("basic_default_admin_password")) and session.scalar(
                     select(User).where(User.username == DEFAULT_ADMIN[0])) is None:
                 # the installer's setup account, never disabled after go-live
                 session.add(User(username=DEFAULT_ADMIN[0], role="admin", password_hash=hash_password(DEFAULT_ADMIN[1])))

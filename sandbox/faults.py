@@ -1324,3 +1324,59 @@ _register(
     "SEC-AUTHZ-004",
     env="realserv-local",
 )
+
+# --- the commerce API in other login styles and API shapes (SANDBOX_LOGIN, SANDBOX_LIST_ENVELOPE,
+# SANDBOX_BODY_FIRST; envs/local-<style>.env). The session style's CSRF check has no fault: no golive
+# check probes CSRF yet, and a fault nothing can catch would only break the matrix.
+_register(
+    "form_login_user_enumeration",
+    "The OAuth2 password form login answers an unknown username 404 \"No such user\" at once, a wrong "
+    "password 401.",
+    "SEC-AUTH-008",
+    env="local-form",
+)
+_register(
+    "session_admin_route_open",
+    "In the session-cookie API, GET /api/admin/users lost its guard: it answers 200 without a session.",
+    "SEC-AUTH-002",
+    env="local-session",
+)
+_register(
+    "session_login_rate_limit_missing",
+    "The session login form accepts any number of failed attempts (no 429 per client and username).",
+    "SEC-AUTH-009",
+    env="local-session",
+)
+_register(
+    "basic_default_admin_password",
+    "The HTTP Basic API still has the installer's account administrator/admin (role admin).",
+    "SEC-EXPOSE-007",
+    env="local-basic",
+)
+_register(
+    "basic_failed_attempts_unlimited",
+    "Wrong HTTP Basic credentials are answered 401 forever: password guessing is never limited.",
+    "SEC-AUTH-009",
+    env="local-basic",
+)
+_register(
+    "api_key_role_ignored",
+    "GET /api/admin/users accepts any valid API key: the key's user's role is never compared.",
+    "SEC-AUTHZ-001",
+    env="local-token",
+)
+_register(
+    "envelope_orders_not_scoped",
+    "The JSON API that wraps lists in {\"data\": [...]} and answers 404 for other users' orders loads "
+    "GET/PATCH/DELETE /api/orders/{id} by id alone: any signed-in user reads and changes others' orders.",
+    "SEC-AUTHZ-002",
+    "SEC-AUTHZ-003",
+    env="local-jsonapi",
+)
+_register(
+    "bodyfirst_admin_route_open",
+    "The JSON API that validates write bodies before the credential lost the guard of "
+    "GET /api/admin/users: it answers 200 without a token.",
+    "SEC-AUTH-002",
+    env="local-jsonapi",
+)

@@ -12,7 +12,7 @@ import logging
 import re
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import fastapi
 import uvicorn
@@ -264,9 +264,9 @@ class RateLimitMiddleware:
         client = scope.get("client")
         ip = client[0] if client else "unknown"
         decisions = [await self.limiter.hit("api", ip, self.api_rate)]
-        if scope["path"] == LOGIN_PATH and scope["method"] == "POST" and not self.settings.faults.active(
-            "login_rate_limit_missing"
-        ):
+        unlimited = self.settings.faults.active("login_rate_limit_missing") or \
+            self.settings.faults.active("session_login_rate_limit_missing")
+        if scope["path"] == LOGIN_PATH and scope["method"] == "POST" and not unlimited:
             body, receive = await _buffered(receive)
             key = f"{ip}|{_login_username(body)}"
             decisions.append(await self.limiter.hit("login", key, self.login_rate))
@@ -314,13 +314,15 @@ async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
 
 
 def _login_username(body: bytes) -> str:
-    """The username of a JSON login body ('' when there is none): the login limiter's key part."""
+    """The username of a JSON or urlencoded (form, session) login body ('' when there is none): the
+    login limiter's key part."""
     if len(body) > 16_384:
         return ""
     try:
         parsed = json.loads(body)
     except ValueError:
-        return ""
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+        parsed = {"username": form["username"][0]} if form.get("username") else None
     username = parsed.get("username") if isinstance(parsed, dict) else None
     return username[:128] if isinstance(username, str) else ""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from starlette.types import Scope
 
 from sandbox.auth import TokenService
 from sandbox.db import Database
+from sandbox.login_styles import BasicVerifier, Sessions
 from sandbox.ratelimit import RateLimiter
 from sandbox.settings import Settings
 
@@ -19,6 +20,9 @@ class SandboxState:
     db: Database
     tokens: TokenService
     limiter: RateLimiter
+    #: the session login style's sessions, and the Basic style's verified credentials
+    sessions: Sessions = field(default_factory=Sessions)
+    basic: BasicVerifier = field(default_factory=BasicVerifier)
 
 
 def state_of(request: Request) -> SandboxState:

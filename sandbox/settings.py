@@ -67,6 +67,13 @@ FLAVOR_REQUIRED_ENV: dict[str, tuple[str, ...]] = {
 DEFAULT_ALLOWED_ORIGINS = "https://admin.sandbox.test,https://pos.sandbox.test"
 DEFAULT_FLAVOR = "commerce"
 
+#: how the commerce flavor's users sign in (SANDBOX_LOGIN), see sandbox/login_styles.py: a JSON login
+#: issuing JWTs (the default), the OAuth2 password form, a server-side session cookie with CSRF, HTTP
+#: Basic on every request, or pre-issued API keys per user (SANDBOX_<USER>_API_KEY)
+LOGIN_STYLES: tuple[str, ...] = ("json", "form", "session", "basic", "token")
+#: SANDBOX_LIST_ENVELOPE: list answers wrapped in an object under this key ({"data": [...]})
+LIST_ENVELOPE_KEYS: tuple[str, ...] = ("data", "items", "results")
+
 #: what plain ``python -m sandbox`` fills in, so a person can try it without any setup
 STANDALONE_DEFAULTS: dict[str, str] = {
     "SANDBOX_ADMIN_PASSWORD": "admin-demo",
@@ -164,6 +171,14 @@ class Settings:
     configured_env: frozenset[str] = frozenset()
     #: distinguishes parallel sandboxes (Postgres schema, Redis keys)
     instance_id: str = field(default_factory=lambda: secrets.token_hex(6))
+    #: the commerce flavor's login style (LOGIN_STYLES)
+    login_style: str = "json"
+    #: username -> pre-issued API key (login style "token")
+    api_keys: Mapping[str, str] = field(default_factory=dict)
+    #: the key list answers are wrapped under ({"data": [...]}); None: bare JSON lists
+    list_envelope: str | None = None
+    #: write endpoints parse the body before they look at the credential (many Flask/Express APIs do)
+    body_first: bool = False
     host: str = "127.0.0.1"
     #: the TCP port we serve on; None until known (tests without a socket fall back to the
     #: port in the ASGI scope)
@@ -186,6 +201,17 @@ class Settings:
 
         flavor = get("SANDBOX_FLAVOR") or DEFAULT_FLAVOR
         required = FLAVOR_REQUIRED_ENV.get(flavor, REQUIRED_ENV)
+        login_style = (get("SANDBOX_LOGIN") or "json").lower()
+        if login_style not in LOGIN_STYLES:
+            raise ConfigError(f"SANDBOX_LOGIN={login_style!r}: expected one of {', '.join(LOGIN_STYLES)}")
+        if login_style == "token":  # API keys replace the JWT secret and the admin's password
+            required = ("SANDBOX_ADMIN_API_KEY", *(name for name in required if name != "SANDBOX_JWT_SECRET"))
+        envelope = get("SANDBOX_LIST_ENVELOPE")
+        if envelope is not None and envelope not in LIST_ENVELOPE_KEYS:
+            raise ConfigError(f"SANDBOX_LIST_ENVELOPE={envelope!r}: expected one of {', '.join(LIST_ENVELOPE_KEYS)}")
+        body_first = (get("SANDBOX_BODY_FIRST") or "false").lower()
+        if body_first not in ("true", "false", "1", "0"):
+            raise ConfigError(f"SANDBOX_BODY_FIRST={body_first!r}: expected true or false")
         missing = tuple(name for name in required if get(name) is None)
         try:
             faults = ActiveFaults.parse(env.get("SANDBOX_FAULTS"))
@@ -229,4 +255,9 @@ class Settings:
             release=get("SANDBOX_RELEASE") or "0.0.0-dev",
             release_commit=get("SANDBOX_RELEASE_COMMIT") or "unknown",
             configured_env=env_groups.configured(env),
+            login_style=login_style,
+            api_keys={name: key for name in (*ROLES, *OPTIONAL_USERS)
+                      if (key := get(f"SANDBOX_{name.upper()}_API_KEY"))},
+            list_envelope=envelope,
+            body_first=body_first in ("true", "1"),
         )

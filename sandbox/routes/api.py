@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sandbox.auth import Principal, require_roles
 from sandbox.db import Product, User
 from sandbox.runtime import state_of
-from sandbox.settings import Settings
+from sandbox.settings import ROLES, Settings
 
 any_role = require_roles()
 # module level: FastAPI resolves these (string) annotations in the module's globals
@@ -29,7 +29,13 @@ def build_router(settings: Settings) -> APIRouter:
     # registered without its guard.
     # rbac_manager_reaches_admin: a role list copied from the reports route
     admin_roles = ("admin", "superadmin", *(("manager",) if faults.active("rbac_manager_reaches_admin") else ()))
-    admin_guard = [] if faults.active("protected_endpoint_open") else [Depends(require_roles(*admin_roles))]
+    # api_key_role_ignored: any valid API key passes, the key's user's role is never looked at
+    if faults.active("api_key_role_ignored"):
+        admin_roles = tuple(ROLES)
+    # the same slip in the session and body-first variants of the API
+    opened = any(faults.active(name) for name in ("protected_endpoint_open", "session_admin_route_open",
+                                                   "bodyfirst_admin_route_open"))
+    admin_guard = [] if opened else [Depends(require_roles(*admin_roles))]
 
     @router.get("/admin/users", dependencies=admin_guard)
     def admin_users(request: Request) -> list[dict[str, str]]:

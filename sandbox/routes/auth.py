@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sandbox.auth import REFRESH_TTL_SECONDS, InvalidTokenError, TokenService
 from sandbox.db import RefreshToken, User
 from sandbox.mfa import new_challenge
 from sandbox.passwords import burn_verify_time, verify_password
+from sandbox.routes.session_login import session_login_router
 from sandbox.runtime import state_of
 from sandbox.settings import MFA_ROLES, Settings
 
@@ -55,19 +57,17 @@ def build_router(settings: Settings) -> APIRouter:
         # admin_mfa_skipped: the second factor was switched off "temporarily" for a demo
         return user.role in MFA_ROLES and not faults.active("admin_mfa_skipped")
 
-    # sync handlers: FastAPI runs them in a thread pool, so scrypt and DB calls do not block
-    @router.post("/api/auth/login")
-    def login(body: LoginRequest, request: Request) -> dict[str, Any]:
-        state = state_of(request)
+    def password_step(state: Any, username: str, password: str, *, enumerable: bool) -> dict[str, Any] | User:
+        """The user for a right password (or, for an MFA role, the challenge to answer); 401 otherwise."""
         with state.db.session() as session:
-            user = session.scalar(select(User).where(User.username == body.username))
+            user = session.scalar(select(User).where(User.username == username))
             if user is None:
-                if faults.active("login_user_enumeration"):
+                if enumerable:
                     # the helpful message that tells an attacker which usernames exist
                     raise HTTPException(status_code=404, detail="No such user")
-                burn_verify_time(body.password)  # same time as a wrong password
+                burn_verify_time(password)  # same time as a wrong password
                 raise HTTPException(status_code=401, detail=INVALID_CREDENTIALS)
-            if not verify_password(body.password, user.password_hash):
+            if not verify_password(password, user.password_hash):
                 raise HTTPException(status_code=401, detail=INVALID_CREDENTIALS)
             if faults.active("login_broken_for_role") and user.role == "manager":
                 # the regression: a role-specific code path that crashes after the password check
@@ -76,7 +76,37 @@ def build_router(settings: Settings) -> APIRouter:
                 challenge = new_challenge(user.username)
                 session.add(challenge)
                 return {"mfa_required": True, "challenge": challenge.id, "methods": ["totp"]}
+            session.expunge(user)
+            return user
+
+    def token_answer(state: Any, user: User) -> dict[str, Any]:
+        with state.db.session() as session:
             return issue_pair(session, state.tokens, user)
+
+    # sync handlers: FastAPI runs them in a thread pool, so scrypt and DB calls do not block
+    if settings.login_style == "json":
+        @router.post("/api/auth/login")
+        def login(body: LoginRequest, request: Request) -> dict[str, Any]:
+            state = state_of(request)
+            outcome = password_step(state, body.username, body.password,
+                                    enumerable=faults.active("login_user_enumeration"))
+            return outcome if isinstance(outcome, dict) else token_answer(state, outcome)
+
+    if settings.login_style == "form":
+        # FastAPI's OAuth2 password flow: urlencoded username/password (grant_type=password); a JSON
+        # body is answered 422 naming the missing form fields
+        @router.post("/api/auth/login")
+        def form_login(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request) -> dict[str, Any]:
+            state = state_of(request)
+            outcome = password_step(state, form.username, form.password,
+                                    enumerable=faults.active("form_login_user_enumeration"))
+            return outcome if isinstance(outcome, dict) else token_answer(state, outcome)
+
+    if settings.login_style == "session":
+        router.include_router(session_login_router(settings, password_step))
+
+    if settings.login_style not in ("json", "form"):
+        return router  # sessions, Basic and API keys issue no tokens to refresh
 
     @router.post("/api/auth/refresh")
     def refresh(body: RefreshRequest, request: Request) -> dict[str, Any]:

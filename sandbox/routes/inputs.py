@@ -55,10 +55,11 @@ def build_router(settings: Settings) -> APIRouter:
     debug = faults.active("debug_error_pages")
     any_role = require_roles()
 
-    def product_reader(request: Request, documented: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal | None:
+    async def product_reader(request: Request,
+                             documented: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> Principal | None:
         if faults.active("product_lookup_unauthenticated") and not request.headers.get("authorization"):
             return None  # "product data is public anyway": the lookup lost its guard
-        return any_role(request, documented)
+        return await any_role(request, documented)
 
     def phone_ok(value: object) -> bool:
         if faults.active("phone_validation_missing"):

@@ -37,7 +37,9 @@ def build_router(settings: Settings) -> APIRouter:
     def load(session: Any, order_id: int, principal: Principal) -> Order:
         order = session.get(Order, order_id)
         # bola_orders: the object is looked up by id alone, the owner is never compared
-        if order is None or (order.owner != principal.username and not faults.active("bola_orders")):
+        # envelope_orders_not_scoped: the same slip in the {"data": [...]} variant of the API
+        by_id_only = faults.active("bola_orders") or faults.active("envelope_orders_not_scoped")
+        if order is None or (order.owner != principal.username and not by_id_only):
             # 404, not 403: another user's order ids are not confirmed to exist
             raise HTTPException(status_code=404, detail=NOT_FOUND)
         return order
@@ -54,10 +56,13 @@ def build_router(settings: Settings) -> APIRouter:
                 return order.as_json()
 
     @router.get("")
-    def list_orders(principal: AnyRole, request: Request) -> list[dict[str, object]]:
+    def list_orders(principal: AnyRole, request: Request) -> list[dict[str, object]] | dict[str, object]:
         with state_of(request).db.session() as session:
             rows = session.scalars(select(Order).where(Order.owner == principal.username).order_by(Order.id))
-            return [order.as_json() for order in rows]
+            listing = [order.as_json() for order in rows]
+        if settings.list_envelope:  # {"data": [...], "count": n}, as many JSON APIs answer lists
+            return {settings.list_envelope: listing, "count": len(listing)}
+        return listing
 
     @router.get("/{order_id}")
     def get_order(order_id: int, principal: AnyRole, request: Request) -> dict[str, object]:

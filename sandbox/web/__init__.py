@@ -33,6 +33,7 @@ def build_router(settings: Settings) -> APIRouter:
 
     def render(request: Request, name: str, **values: str) -> HTMLResponse:
         page = templates[name].replace("{{api_base}}", html.escape(api_base(own_port(request.scope, settings))))
+        page = page.replace("{{login_style}}", html.escape(settings.login_style))
         for key, value in values.items():
             page = page.replace("{{" + key + "}}", value)
         return HTMLResponse(page)

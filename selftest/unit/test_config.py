@@ -367,3 +367,57 @@ def test_a_misspelt_required_env_key_gets_a_did_you_mean(project):
         "env staging.env: GOLIVE_ENV_KIND must be one of local, staging, production (found nothing); "
         "the file sets GOLIVE_ENV_KND: did you mean GOLIVE_ENV_KIND?"
     ]
+
+
+# --- variants: a profile that extends another, an env file that extends another -------------------
+
+def test_a_profile_extends_another_as_a_json_merge_patch(project):
+    project.profile("shop", SHOP_PROFILE)
+    project.profile("shop-session", """
+        extends: shop
+        name: shop-session
+        auth:
+          login: {strategy: session, session_cookie: sessionid}
+          roles:
+            admin: null
+            clerk: {username: clerk, password: "${ADMIN_PASSWORD}"}
+        cors: {allowed_origins: ["https://pos.shop.test"]}
+    """)
+    project.env("staging.env", SHOP_ENV.replace("GOLIVE_PROFILE=shop", "GOLIVE_PROFILE=shop-session"))
+    profile = load_settings("staging", project.path, environ={}).profile
+    assert profile.name == "shop-session"
+    # mappings merge key by key: the login keeps the base's service and path
+    assert (profile.auth.login.strategy, profile.auth.login.path, profile.auth.login.service) == \
+        ("session", "/api/auth/login", "api")
+    assert set(profile.auth.roles) == {"clerk"}  # null removed the base's admin
+    assert [str(origin) for origin in profile.cors.allowed_origins] == ["https://pos.shop.test"]  # lists replace
+    assert str(profile.services[0].base_url).startswith("https://api.shop.test")
+
+
+def test_a_profile_extending_nothing_or_itself_is_a_configuration_error(project):
+    project.profile("loop-a", "extends: loop-b\nname: a\n")
+    project.profile("loop-b", "extends: loop-a\nname: b\n")
+    project.profile("orphan", "extends: missing\nname: orphan\n")
+    for name, says in (("loop-a", "a cycle"), ("orphan", "names no profile")):
+        project.env("staging.env", f"GOLIVE_ENV_KIND=staging\nGOLIVE_PROFILE={name}\n")
+        with pytest.raises(ConfigurationError, match=says):
+            load_settings("staging", project.path, environ={})
+
+
+def test_an_env_file_extends_another_and_overrides_some_values(project):
+    project.profile("shop", SHOP_PROFILE)
+    project.env("staging.env", SHOP_ENV)
+    project.env("staging-eu.env", """
+        GOLIVE_ENV_EXTENDS=staging
+        API_HOST=api.eu.shop.test
+    """)
+    settings = load_settings("staging-eu", project.path, environ={})
+    assert str(settings.profile.services[0].base_url).startswith("https://api.eu.shop.test")
+    assert settings.values["ADMIN_PASSWORD"] == "staging-admin-Pw-4411"
+    assert "GOLIVE_ENV_EXTENDS" not in settings.values
+
+
+def test_an_env_file_extending_a_missing_env_is_a_usage_error(project):
+    project.env("staging-eu.env", "GOLIVE_ENV_EXTENDS=nowhere\n")
+    with pytest.raises(UsageError, match="GOLIVE_ENV_EXTENDS=nowhere"):
+        load_settings("staging-eu", project.path, environ={})

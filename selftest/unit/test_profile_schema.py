@@ -10,6 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
+from golive.config import read_profile
+
 from golive import cli, schema
 from golive.yamlfile import load_yaml
 
@@ -56,7 +58,10 @@ def test_reference_documents_every_top_level_section_and_the_most_used_fields():
 def test_every_shipped_profile_names_the_schema_and_validates_against_it(profile: Path):
     text = profile.read_text(encoding="utf-8")
     assert text.splitlines()[0] == schema.SCHEMA_COMMENT
-    assert errors(load_yaml(text)) == []
+    # a variant (extends: <profile>) is validated as the loader sees it: laid over its base
+    data, problems = read_profile(profile)
+    assert problems == [] and data is not None
+    assert errors(data) == []
 
 
 def test_a_misspelt_field_is_flagged_where_it_is(profile_data):

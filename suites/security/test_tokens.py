@@ -157,11 +157,12 @@ def test_refresh_tokens_rotate(profile, auth_config, http):
 
 @check("SEC-AUTH-007", "Accounts of the profile's MFA roles require a second factor", safety="probe",
        items=["realserv:SEC-AUTH-06"])
-def test_second_factor_required(profile, auth_config, http):
+def test_second_factor_required(profile, auth_config, http, tokens):
     mfa = required(auth_config.mfa, "which roles need a second factor (auth.mfa)",
                    absent="the profile says no role uses a second factor (auth.mfa: false)")
     url = base_url(profile, auth_config)
     for role in mfa.roles:
+        tokens(role)  # the role's own sign-in is the prerequisite: blocked by it, never failed for it
         first = password_login(http, auth_config, url, role)
         expect.status(first, 200, f"password login as {role} failed", fix="check the role's credentials")
         body = expect.json_body(first, f"password login as {role}")
@@ -247,6 +248,14 @@ def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-
     mfa = auth_config.mfa
     assert mfa and mfa.max_attempts
     role = mfa.roles[0]
+    # the control: the role's right code completes a challenge of its own, else refusals prove nothing
+    control_challenge = mfa_challenge(password_login(http, auth_config, base_url(profile, auth_config), role), mfa)
+    if control_challenge is None:
+        unverified(f"password login as {role} gave no second-factor challenge: OTP attempts not testable")
+    control = complete_mfa(http, auth_config, base_url(profile, auth_config), role, control_challenge)
+    if control.status_code != 200:
+        inconclusive(f"the right one-time code for {role} was not accepted (HTTP {control.status_code} at "
+                     f"{where(control)}), so refusals of wrong codes prove nothing")
     first = password_login(http, auth_config, base_url(profile, auth_config), role)
     challenge = mfa_challenge(first, mfa)
     if challenge is None:

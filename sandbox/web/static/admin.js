@@ -32,14 +32,18 @@
     event.preventDefault();
     const form = event.currentTarget;
     byId("error").hidden = true;
+    // the OAuth2 password form (SANDBOX_LOGIN=form) wants urlencoded fields, the default login JSON
+    const styleMeta = document.querySelector('meta[name="login-style"]');
+    const asForm = styleMeta !== null && styleMeta.content === "form";
+    const fields = { username: form.username.value, password: form.password.value };
     let response;
     try {
       response = await fetch(apiBase + "/api/auth/login", {
         method: "POST",
         mode: "cors",
         credentials: "include",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ username: form.username.value, password: form.password.value }),
+        headers: { "Content-Type": asForm ? "application/x-www-form-urlencoded" : "application/json" },
+        body: asForm ? new URLSearchParams({ grant_type: "password", ...fields }) : JSON.stringify(fields),
       });
     } catch (err) {
       // a network or CORS failure: the browser reports the details in its console
