@@ -33,7 +33,8 @@ def declared_public(label: str, public: list[str]) -> bool:
 
 
 def evaluate_anonymous_write(write: AnonymousWrite) -> Finding | None | str:
-    """A finding, None when refused, or a string saying why this answer proves nothing."""
+    """A finding, None when nothing contradicts the guard, or a string saying why this answer of a
+    write the description documents as anonymous proves nothing."""
     status = write.status
     if status in (401, 403):
         return None
@@ -50,6 +51,8 @@ def evaluate_anonymous_write(write: AnonymousWrite) -> Finding | None | str:
                        f"the API description requires no credential and an anonymous request reached validation "
                        f"(HTTP {status})",
                        "require a credential, or list it in openapi.public_writes (sign-up, password reset, webhooks)")
-    if status in VALIDATION_ANSWERS:
-        return f"{write.label}: HTTP {status} — the body is judged before the credential"
+    if not write.documented_anonymous:
+        # documented as secured and not taken: a validation answer may be the body judged first, which
+        # is no claim either way; the description's own word stands
+        return None
     return f"{write.label}: HTTP {status}"
