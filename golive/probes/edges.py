@@ -42,7 +42,7 @@ def _as_query_value(value: Any) -> str | None:
 def value_strategy(schema: dict[str, Any] | None) -> st.SearchStrategy[str]:
     """Query-string values for one parameter: valid for its schema, ruled out by it, or a hand edge."""
     schema = {k: v for k, v in (schema or {}).items() if k not in ("title", "description", "example", "examples")}
-    options: list[st.SearchStrategy[Any]] = [st.sampled_from(HAND_EDGES)]
+    options: list[st.SearchStrategy[Any]] = [st.sampled_from(HAND_EDGES)]  # (also sent one by one first)
     if schema:
         try:
             # what the schema rules out, among values a query string can carry (no objects or arrays)
@@ -60,13 +60,17 @@ class EdgeAnswer:
 
 def generate_queries(parameters: dict[str, dict[str, Any] | None], send: Callable[[dict[str, str]], None], *,
                      cases: int) -> None:
-    """Call ``send`` with ``cases`` query dicts (at most), one edge per parameter at a time.
+    """Call ``send`` with every hand edge of every parameter, then ``cases`` generated query dicts (at
+    most), one parameter at a time.
 
-    The whole hypothesis run is derandomized and keeps no database: reproducible and side-effect free.
+    The hypothesis run is derandomized and keeps no database: reproducible and side-effect free.
     """
     if not parameters:
         return
     names = sorted(parameters)
+    for name in names:
+        for edge in HAND_EDGES:
+            send({name: edge})
     strategy = st.sampled_from(names).flatmap(
         lambda name: value_strategy(parameters[name]).map(lambda value: {name: value}))
 

@@ -13,7 +13,9 @@ def generated(cases=30):  # type: ignore[no-untyped-def]
 
 def test_generation_is_reproducible_bounded_and_one_parameter_at_a_time():
     first, second = generated(), generated()
-    assert first == second and 0 < len(first) <= 30
+    hand = len(SCHEMA) * len(HAND_EDGES)
+    assert first == second and hand < len(first) <= hand + 30
+    assert first[:hand] == [{name: edge} for name in sorted(SCHEMA) for edge in HAND_EDGES]  # every hand edge, first
     assert all(len(query) == 1 and set(query) <= set(SCHEMA) for query in first)
     assert all(isinstance(value, str) for query in first for value in query.values())
 
