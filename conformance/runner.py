@@ -383,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     (REPORTS / "conformance.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     ok = sum(1 for s in systems if s.get("ok"))
     say(f"{ok}/{len(systems)} systems conform in {report['duration_s']} s: reports/conformance.json")
+    # one closing line CI reads like a test runner's: each system is one test
+    print(f"conformance: {ok} passed, {len(systems) - ok} failed", flush=True)
     return status
 
 
