@@ -6,6 +6,7 @@ the requests.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,19 @@ class LoginAnswer:
     status: int
     body: str
     elapsed_ms: float
+
+
+# per-render values of a login page: CSRF tokens, nonces, request ids (long random runs)
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9_\-]{24,}")
+
+
+def comparable_body(body: str, username: str) -> str:
+    """The answer with what differs per attempt by design taken out: the username echoed back into
+    the form, and per-render tokens (Django's csrfmiddlewaretoken). What remains is what could
+    tell an unknown user from a wrong password."""
+    # the username as a whole value only: "admin" echoed back, not the "admin" in "administration"
+    text = re.sub(rf"(?<![\w@.+-]){re.escape(username)}(?![\w@.+-])", "«username»", body) if username else body
+    return _RANDOM_RUN.sub("«token»", text)
 
 
 def evaluate_enumeration(unknown_user: Sequence[LoginAnswer], wrong_password: Sequence[LoginAnswer]) -> list[Finding]:
