@@ -145,6 +145,17 @@ def fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
+def die_with_parent() -> None:
+    """In the server's child process, before exec: SIGTERM when the tier dies, even by SIGKILL, so
+    no server outlives a killed run (Linux's PR_SET_PDEATHSIG; elsewhere the tier's own stop)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class Server:
     """One server process in its own process group, stopped with the whole group."""
 
@@ -179,7 +190,7 @@ class Server:
         try:
             self.process = subprocess.Popen(self.argv(self.system.start.command), cwd=self.folder, env=self.env,
                                             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+                                            start_new_session=True, preexec_fn=die_with_parent)
         except OSError as error:
             raise TierError(f"{self.system.name}: cannot start {self.system.start.command[0]} ({error.strerror})") from error
         finally:
