@@ -95,6 +95,14 @@ def test_failures_a_misconfiguration_run_cannot_explain_are_reported():
     assert judgement.caught and not judgement.ok
 
 
+def test_a_misconfiguration_run_selects_its_catching_checks_then_its_other_findings_once_each():
+    misconfiguration = Misconfiguration(name="writes", description="d", env={"X": "1"},
+                                        expected_checks=["SEC-AUTHZ-003", "SEC-AUTHZ-001"],
+                                        also_fails={"SEC-AUTHZ-001": "write implies read", "SEC-CORS-002": "r"})
+
+    assert misconfiguration.checks == ["SEC-AUTHZ-003", "SEC-AUTHZ-001", "SEC-CORS-002"]
+
+
 def test_the_install_key_changes_with_the_spec_and_the_interpreter():
     base = install_key(Install(pip=["kinto==26.5.0"]), "3.11.7")
 
