@@ -44,6 +44,8 @@ class Credential(httpx.Auth):
     cookies: tuple[tuple[str, str], ...] = ()
     csrf: tuple[str, str] | None = None  # (header, token) echoed on unsafe requests
     issued_at: float = 0.0  # epoch seconds measured at login: the lifetime's start when the token has no iat
+    # the lifetime the login answer states (OAuth2 ``expires_in``, seconds): an opaque token's only one
+    expires_in: float | None = None
 
     @classmethod
     def bearer(cls, role: str, token: str) -> "Credential":
@@ -326,8 +328,11 @@ def login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Credenti
         raise LoginFailed(_diagnosed(auth, role, response, expected=f"HTTP 200 with {spec.access_token_field!r}"))
     refresh = lookup(body, spec.refresh_token_field)
     http.redactor.add(access, *([refresh] if isinstance(refresh, str) else []))
+    expires_in = lookup(body, "expires_in")
     return Credential(role, spec.strategy, placement, access, refresh if isinstance(refresh, str) else None,
-                      issued_at=started)
+                      issued_at=started,
+                      expires_in=float(expires_in) if isinstance(expires_in, (int, float)) and not isinstance(
+                          expires_in, bool) else None)
 
 
 def fresh_login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Credential:

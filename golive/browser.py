@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 
-from golive.http import Reachability
+from golive.http import NO_ANSWER, Reachability, loopback_origin, unreachable_message
 from golive.outcomes import TargetUnreachable
 
 # Without these, Chromium's own background connections fail noisily on a closed network.
@@ -37,13 +38,32 @@ def open_page(page: Any, url: str, reachability: Reachability | None = None) -> 
     try:
         page.goto(url, wait_until="load")
     except PlaywrightError as error:
-        text = str(error)
-        if "net::ERR_" in text or "Timeout" in text:
-            reason = text.split("\n", 1)[0].split(": ", 1)[-1]
+        reason = navigation_failure(str(error))
+        if reason:
             if reachability:
-                reachability.mark(url, reason)
-            raise TargetUnreachable(f"unreachable: {url} ({reason})") from None
+                raise TargetUnreachable(reachability.mark(url, reason)) from None
+            raise TargetUnreachable(unreachable_message(loopback_origin(url), reason)) from None
         raise
+
+
+NET_ERRORS = {
+    "ERR_CONNECTION_REFUSED": "connection refused",
+    "ERR_NAME_NOT_RESOLVED": "DNS name not found",
+    "ERR_CONNECTION_TIMED_OUT": "connection timed out",
+    "ERR_ADDRESS_UNREACHABLE": "address unreachable",
+}
+
+
+def navigation_failure(text: str) -> str:
+    """Playwright's navigation error in the HTTP layer's words ("" when it is no network failure):
+    a dead target is "connection refused", a slow one "no answer within 15 s", not "Timeout 15000ms"."""
+    timeout = re.search(r"Timeout (\d+)ms exceeded", text)
+    if timeout:
+        return f"{NO_ANSWER} {int(timeout.group(1)) / 1000:g} s"
+    code = re.search(r"net::(ERR_[A-Z_]+)", text)
+    if code:
+        return NET_ERRORS.get(code.group(1), f"net::{code.group(1)}")
+    return ""
 
 
 def text_when_shown(page: Any, selector: str, text: str = "") -> str:

@@ -1,12 +1,15 @@
-"""``golive``: the commands around a run (coverage, attestations, cleanup). Running checks is ``pytest``."""
+"""``golive``: the commands around a run (coverage, attestations, cleanup, watch). Running checks is ``pytest``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,8 +19,10 @@ from golive.checklists import ChecklistError, items_by_id, load_checklists
 from golive.coverage import coverage, unknown_items
 from golive.config import ConfigurationError, UsageError, load_settings
 from golive.discovery import DiscoveryError, discover_checks
-from golive.http import HttpClient
-from golive.ledger import LEDGER_FILE, Ledger, Undo, run_undos
+from golive.aws import aws_client
+from golive.cleanup import Replayer, delete_every_version, json_or_none, target_of
+from golive.http import HttpClient, Reachability
+from golive.ledger import LEDGER_FILE, Ledger
 from golive.signoffs import Attestation, load_signoffs
 
 EXIT_USAGE = 4
@@ -83,39 +88,80 @@ def _attest(args: argparse.Namespace) -> int:
 
 
 def _cleanup(args: argparse.Namespace) -> int:
-    """Run the undos a crashed run left pending in the ledger, as the roles that created the data."""
+    """Undo what a crashed run of this env left pending, only on this env's services, as the roles
+    that created the data (logged in again); with --sweep, also look for leftovers by run tag."""
     root = Path(args.root)
     ledger = Ledger(Path(args.reports_dir or root / "reports") / LEDGER_FILE)
     pending = ledger.pending()
+    # entries another env recorded are that env's to undo; unlabelled ones are refused below
+    others = Counter(item.env for item in pending if item.env and item.env != args.env)
+    pending = [item for item in pending if item.env == args.env or not item.env]
+    if args.sweep:
+        queued = {(item.tag, item.sweep.list_url) for item in pending if item.sweep}
+        pending += [item for item in ledger.sweeps(args.env) if (item.tag, item.sweep and item.sweep.list_url) not in queued]
+    for env, count in sorted(others.items()):
+        print(f"golive cleanup: {count} pending entr{'y' if count == 1 else 'ies'} recorded by env {env!r} left alone "
+              f"(run `golive cleanup --env {env}`)")
     if not pending:
-        print(f"golive cleanup: nothing pending in {ledger.path}")
+        print(f"golive cleanup: nothing pending for env {args.env!r} in {ledger.path}")
         return 0
     try:
-        settings = load_settings(args.env, root)
+        settings = load_settings(args.env, root, envs_dir=Path(args.envs_dir) if args.envs_dir else None)
     except (UsageError, ConfigurationError) as error:
         print(f"golive cleanup: {error}", file=sys.stderr)
         return EXIT_CONFIGURATION
     profile = settings.profile
     redactor = redaction.Redactor(redaction.secrets_from_env(settings.values))
-    tokens: dict[str, Credential] = {}
+    ledger.redact = redactor.text  # what cleanup appends (outcomes, error texts) is a report too
+    tokens: dict[str, dict[str, str]] = {}
     with HttpClient(timeout=profile.http_timeout_s, redactor=redactor, safety="mutating") as http:
-        def send(undo: Undo) -> int:
-            if undo.role:
-                if not profile.auth:
-                    raise RuntimeError(f"the profile has no auth section to log in as {undo.role}")
-                if undo.role not in tokens:
-                    service_url = str(profile.service(profile.auth.login.service).base_url)
-                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role)
-            credential = tokens.get(undo.role) if undo.role else None
-            return http.request(undo.method, undo.url, intent="write", json=undo.json, auth=credential).status_code
+        def send(method: str, url: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+            response = http.request(method, url, intent="read" if method == "GET" else "write", json=body,
+                                    headers=headers)
+            return response.status_code, json_or_none(response.text)
 
-        problems = run_undos(ledger, pending, send, masked=redaction.MASK)
-    for undo in pending:
-        print(f"  {'✗' if any(p.startswith(undo.description + ':') for p in problems) else '✓'} {undo.description}")
+        def token_for(role: str) -> dict[str, str]:
+            """A re-login as ``role`` (never a stored token): its credential as headers."""
+            if not profile.auth:
+                raise RuntimeError(f"the profile has no auth section to log in as {role}")
+            if role not in tokens:
+                service_url = str(profile.service(profile.auth.login.service).base_url)
+                tokens[role] = login(http, profile.auth, service_url, role).headers()
+            return tokens[role]
+
+        storage = profile.storage or None
+
+        def delete_s3(bucket: str, key: str) -> int:
+            if storage is None:
+                raise RuntimeError("the profile has no storage section")
+            s3 = aws_client("s3", endpoint_url=storage.endpoint_url, region=storage.region,
+                            access_key_id=storage.credentials.access_key_id,
+                            secret_access_key=storage.credentials.secret_access_key, timeout_s=profile.http_timeout_s,
+                            reachability=Reachability(), safety="mutating", signature_version="s3v4",
+                            s3={"addressing_style": storage.addressing_style})
+            return delete_every_version(s3, bucket, key)
+
+        tracker = profile.tracker or None
+
+        def link_for(subject: str) -> str:
+            if tracker is None:
+                raise RuntimeError("the profile has no tracker section to issue the signed link with")
+            service, issuer = profile.service(tracker.service), tracker.link
+            response = http.request(issuer.method, service.url(issuer.path), params={**issuer.params, "subject": subject},
+                                    headers={issuer.header: issuer.token})
+            if response.status_code != 200:
+                raise RuntimeError(f"{issuer.path} answered HTTP {response.status_code} for the link of {subject}")
+            return service.url(json.loads(response.text)["url"])
+
+        replayer = Replayer(target_of(args.env, profile), send, token_for, delete_s3, link_for)
+        problems = replayer.run(ledger, pending, masked=redaction.MASK)
+    for item in pending:
+        print(f"  {'✗' if any(p.startswith(item.description + ':') for p in problems) else '✓'} {item.description}")
     if problems:
-        print("golive cleanup: still pending:\n  " + "\n  ".join(redactor.text(p) for p in problems), file=sys.stderr)
+        print("golive cleanup: not undone:\n  " + "\n  ".join(redactor.text(p) for p in problems), file=sys.stderr)
         return 1
-    print(f"golive cleanup: {len(pending)} undone")
+    print(f"golive cleanup: {len(pending)} pending entr{'y' if len(pending) == 1 else 'ies'} settled "
+          f"(undone, or swept by run tag) for env {args.env!r}")
     return 0
 
 
@@ -176,6 +222,43 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type
     start.set_defaults(run=_init)
 
 
+def _watch(args: argparse.Namespace) -> int:
+    """``golive watch``: the checks that watch a signal, over a window: pytest -m observed --observe."""
+    from golive.probes.observation import DurationError, parse_duration
+
+    try:
+        parse_duration(args.window)
+        parse_duration(args.every)
+    except DurationError as error:
+        print(f"golive watch: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    command = [sys.executable, "-m", "pytest", "-m", "observed", "--env", args.env,
+               f"--observe={args.window}", f"--every={args.every}"]
+    command += [f"--reports-dir={args.reports_dir}"] if args.reports_dir else []
+    command += [f"--envs-dir={args.envs_dir}"] if args.envs_dir else []
+    command += [argument for argument in args.pytest_args if argument != "--"]
+    child = subprocess.Popen(command, cwd=args.root)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the run too (one process group): it ends the window early and still
+            # writes the verdict on the time observed; wait for it
+            continue
+
+
+def _add_watch_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    watch = commands.add_parser("watch", help="repeat the checks that watch a signal (health, error rate, latency) "
+                                "over a window and decide them on all of it (Ctrl-C: a verdict on the time observed)")
+    watch.add_argument("--env", required=True, help="the environment to watch (envs/NAME.env)")
+    watch.add_argument("--for", dest="window", required=True, metavar="DURATION", help="the window: 90s, 30m, 24h")
+    watch.add_argument("--every", default="60s", metavar="DURATION", help="one round every DURATION (default 60s)")
+    watch.add_argument("--reports-dir", help="where the verdict and the timeline go (default: reports/)")
+    watch.add_argument("--envs-dir", help="where env files live (default: envs/)")
+    watch.add_argument("pytest_args", nargs=argparse.REMAINDER, help="more pytest arguments, after --")
+    watch.set_defaults(run=_watch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golive", description=__doc__)
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
@@ -207,8 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("cleanup", help="undo what a crashed run left on the target (reports/ledger.jsonl)")
     clean.add_argument("--env", required=True, help="the environment the run went against")
     clean.add_argument("--reports-dir", help="the run's reports folder (default: reports/)")
+    clean.add_argument("--envs-dir", help="where NAME.env lives (default: envs/)")
+    clean.add_argument("--sweep", action="store_true",
+                       help="also list by run tag, where the target can, and remove what the ledger's runs left")
     clean.set_defaults(run=_cleanup)
     _add_profile_commands(commands)
+    _add_watch_command(commands)
     return parser
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from dotenv import dotenv_values
-from pydantic import ValidationError
+from dotenv.parser import parse_stream
+from pydantic import BaseModel, ValidationError
 
+from golive.probes.config_problems import collapse, line_of, yaml_lines
 from golive.profile import Profile
 from golive.yamlfile import load_yaml
 
@@ -69,10 +70,34 @@ def env_file_for(name: str, envs_dir: Path) -> Path:
     return path
 
 
+ENV_KEY_START = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+
+
+def parse_env_file(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The env file's own values, uninterpolated, and one problem per line python-dotenv cannot parse.
+
+    python-dotenv's parser itself, not ``dotenv_values``: that one skips a bad line with a logged
+    warning (no file name, once per read) and the run goes on without the value.
+    """
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    with path.open(encoding="utf-8") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                # never the line itself: it may hold a secret that could not be parsed
+                key = ENV_KEY_START.match(binding.original.string)
+                starts = f"; it starts with {key.group(1)}" if key else ""
+                problems.append(f"env {path.name}, line {binding.original.line}: cannot be parsed "
+                                f"(expected KEY=value, quotes closed{starts})")
+            elif binding.key is not None:
+                values[binding.key] = binding.value or ""
+    return values, problems
+
+
 def read_env(path: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The env file's values overlaid with real environment variables, references resolved."""
     environ = os.environ if environ is None else environ
-    from_file = {key: value or "" for key, value in dotenv_values(path, interpolate=False).items()}
+    from_file = parse_env_file(path)[0]
     merged = {**from_file, **{key: environ[key] for key in from_file if key in environ}}
     merged.update({key: value for key, value in environ.items() if key not in merged})
     return merged
@@ -103,17 +128,43 @@ def resolve_tree(node: Any, env: Mapping[str, str], missing: set[str]) -> Any:
     return node
 
 
-def describe_validation_error(error: ValidationError, source: str) -> list[str]:
+def describe_validation_error(
+    error: ValidationError, source: str, *, text: str = "", data: Any = None, model: type[BaseModel] | None = None,
+    prefix: tuple[str | int, ...] = (),
+) -> list[str]:
+    """One line per wrong field: where (file, line, field), what was expected, and a "did you mean".
+
+    ``prefix`` is where the validated ``data`` sits in the file (a waiver inside ``waivers:``).
+    """
+    lines = yaml_lines(text) if text else {}
     problems = []
-    for detail in error.errors():
-        location = ".".join(str(part) for part in detail["loc"]) or "(top level)"
-        problems.append(f"{source}: {location}: {detail['msg']}")
+    placed = [(line_of(lines, (*prefix, *problem.path)), problem) for problem in collapse(error.errors(), data, model)]
+    for line, problem in sorted(placed, key=lambda entry: entry[0] or 0):
+        where = f"{source}, line {line}" if line else source
+        problems.append(f"{where}: {problem.text()}")
     return problems
+
+
+def service_references(data: Any, names: set[str], path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every ``service: NAME`` in a raw profile that names no service (checked when the profile
+    failed validation, so a wrong reference is reported along with the other mistakes)."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "service" and isinstance(value, str) and value not in names:
+                found.append(((*path, key), value))
+            elif path or key != "services":
+                found += service_references(value, names, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += service_references(value, names, (*path, index))
+    return found
 
 
 def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, list[str]]:
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = load_yaml(text)
     except OSError as error:
         return None, [f"profile {path}: cannot be read ({error.strerror})"]
     except yaml.YAMLError as error:
@@ -128,7 +179,28 @@ def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, li
     try:
         return Profile.model_validate(resolved), problems
     except ValidationError as error:
-        return None, problems + describe_validation_error(error, f"profile {path.name}")
+        source = f"profile {path.name}"
+        problems += describe_validation_error(error, source, text=text, data=resolved, model=Profile)
+        # The profile's own reference check runs only on a profile whose fields are all valid.
+        if not any(detail["type"] == "value_error" and not detail["loc"] for detail in error.errors()):
+            services = resolved.get("services")
+            names = {s.get("name") for s in services if isinstance(s, dict)} if isinstance(services, list) else set()
+            lines = yaml_lines(text)
+            for where, name in service_references(resolved, names):
+                line = line_of(lines, where)
+                problems.append(f"{source}{f', line {line}' if line else ''}: {'.'.join(map(str, where))}: "
+                                f"names service {name!r}, not one of {sorted(n for n in names if n)}")
+        return None, problems
+
+
+def _misspelt(name: str, values: Mapping[str, str], own_values: Mapping[str, str]) -> str:
+    """A did-you-mean for a required key that is missing while the file has one spelt almost like it."""
+    import difflib
+
+    if values.get(name):
+        return ""
+    close = difflib.get_close_matches(name, [key for key in own_values if key != name], n=1, cutoff=0.85)
+    return f"; the file sets {close[0]}: did you mean {name}?" if close else ""
 
 
 def names_a_path(profile: str) -> bool:
@@ -161,19 +233,22 @@ def load_settings(
     missing: set[str] = set()
     # Only the env file's own values are templates; the process environment passes through as is.
     environ = os.environ if environ is None else environ
-    templates = [key for key in dotenv_values(env_file, interpolate=False) if key not in environ]
+    own_values, problems = parse_env_file(env_file)
+    templates = [key for key in own_values if key not in environ]
     values.update({key: resolve(values[key], values, missing) for key in templates})
-    problems = [f"env {env_file.name}: ${{{name}}} is referenced but not set" for name in sorted(missing)]
+    problems += [f"env {env_file.name}: ${{{name}}} is referenced but not set" for name in sorted(missing)]
 
     kind = values.get("GOLIVE_ENV_KIND", "")
     if kind not in ENV_KINDS:
         problems.append(
             f"env {env_file.name}: GOLIVE_ENV_KIND must be one of {', '.join(ENV_KINDS)} (found {kind or 'nothing'})"
+            + _misspelt("GOLIVE_ENV_KIND", values, own_values)
         )
     profile_name = values.get("GOLIVE_PROFILE", "")
     profile = None
     if not profile_name:
-        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml, or give a path to a profile file)")
+        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml, "
+                        "or give a path to a profile file)" + _misspelt("GOLIVE_PROFILE", values, own_values))
     else:
         profile_path = profile_path_for(profile_name, root)
         if not profile_path.is_file() and names_a_path(profile_name):

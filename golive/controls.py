@@ -51,8 +51,17 @@ class Controls:
             answer = anonymous
         else:
             answer = http.request(method, url, auth=probe, intent="probe", **request_shape(method))
-        judgement = (judge_write(control.status_code, anonymous.status_code, answer.status_code)
-                     if anonymous is not None else judge(control.status_code, answer.status_code))
+        if anonymous is not None:
+            return judge_write(control.status_code, anonymous.status_code, answer.status_code), control, answer
+        judgement = judge(control.status_code, answer.status_code)
+        if probe is not None and judgement.outcome is Outcome.ACCEPTED:
+            # a read open to anyone accepts any credential: that is the missing-credential finding
+            # (SEC-AUTH-002), reported once there, not once per forgery here
+            open_read = self.send(http, method, url, None)
+            if judge(control.status_code, open_read.status_code).outcome is Outcome.ACCEPTED:
+                return Judgement(Outcome.INCONCLUSIVE, f"the endpoint answers HTTP {open_read.status_code} without "
+                                 "any credential, so a forged one proves nothing more (the open endpoint is "
+                                 "SEC-AUTH-002's finding)"), control, answer
         return judgement, control, answer
 
     def expect_refused(self, http: HttpClient, method: str, url: str, *, genuine: httpx.Auth,

@@ -111,7 +111,7 @@ def check_declared_paths(settings: Settings, http: HttpClient, credentials: dict
                    + ("" if fine else " — the path or method in auth.protected does not exist")
                    + ("" if not fine or answer.is_success else f" — {role} is listed as allowed"))
     if profile.authorization:
-        for owned in profile.authorization.objects:
+        for owned in profile.authorization.owned:
             credential = credentials.get(owned.owner_role)
             if credential is None:
                 report.add(NOTE, f"{owned.name}: not looked at — the login as {owned.owner_role} failed")
@@ -123,7 +123,7 @@ def check_declared_paths(settings: Settings, http: HttpClient, credentials: dict
                                     f"{answer.status_code} — fix authorization.objects[{owned.name}].list_path")
                 continue
             try:
-                items = listed_items(answer.json())
+                items = listed_items(answer.json(), owned.items)
             except ValueError:
                 items = None
             if not items:

@@ -172,23 +172,54 @@ def endpoint_of(url: str) -> str:
     return f"{LOOPBACK_NAMES.get(host, host)}:{parts.port or DEFAULT_PORTS.get(parts.scheme, 0)}"
 
 
+NO_ANSWER = "no answer within"
+
+
+def loopback_origin(url: str) -> str:
+    """The URL's origin, with localhost spelled 127.0.0.1: one endpoint, one name in every message."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host not in LOOPBACK_NAMES:
+        return origin_of(url)
+    return f"{parts.scheme}://{LOOPBACK_NAMES[host]}" + (f":{parts.port}" if parts.port else "")
+
+
+def unreachable_message(origin: str, reason: str) -> str:
+    """A dead target ("connection refused") and a slow or hung one ("no answer within 10 s") read differently."""
+    if reason.startswith(NO_ANSWER):
+        return f"{reason}: {origin} accepts connections but did not answer (slow or hung, not down)"
+    return f"unreachable: {origin} ({reason})"
+
+
 @dataclass
 class Reachability:
     """Endpoints found unreachable in this process: later requests to them fail at once.
 
     Shared by the HTTP client, the browser and the TLS scan, so a dead or black-holed target
-    costs one timeout per run and worker, not one per check.
+    costs one timeout per run and worker, not one per check, and every check it breaks says so in
+    the same words (the verdict lists the cause once).
     """
 
-    down: dict[str, str] = field(default_factory=dict)
+    down: dict[str, str] = field(default_factory=dict)  # endpoint -> reason
+    origins: dict[str, str] = field(default_factory=dict)  # endpoint -> the origin that found it down
 
     def check(self, url: str) -> None:
-        endpoint = endpoint_of(url)
-        if endpoint in self.down:
-            raise TargetUnreachable(f"unreachable: {origin_of(url)} ({self.down[endpoint]})")
+        message = self.message(url)
+        if message:
+            raise TargetUnreachable(message)
 
-    def mark(self, url: str, reason: str) -> None:
-        self.down.setdefault(endpoint_of(url), reason)
+    def mark(self, url: str, reason: str) -> str:
+        """Record the endpoint as down (the first reason stays); returns the message checks report."""
+        endpoint = endpoint_of(url)
+        self.down.setdefault(endpoint, reason)
+        self.origins.setdefault(endpoint, loopback_origin(url))
+        return self.message(url)
+
+    def message(self, url: str) -> str:
+        endpoint = endpoint_of(url)
+        if endpoint not in self.down:
+            return ""
+        return unreachable_message(self.origins.get(endpoint, loopback_origin(url)), self.down[endpoint])
 
 
 def describe_connect_failure(error: Exception) -> str:
@@ -352,16 +383,16 @@ class HttpClient:
                     self.clock.sleep(self.retry_backoff_s * attempt)
                     continue
                 reason = describe_connect_failure(error)
-                self.reachability.mark(url, reason)
+                message = self.reachability.mark(url, reason)
                 self._report(request, None, f"{method} {url} → {reason}")
-                raise TargetUnreachable(f"unreachable: {origin_of(url)} ({reason})") from None
+                raise TargetUnreachable(message) from None
             except httpx.TimeoutException:
                 # A target that accepts connections but never answers would cost every later check
                 # a full timeout; after one, the origin counts as not answering.
-                reason = f"no answer within {self._client.timeout.read:g} s"
-                self.reachability.mark(url, reason)
-                self._report(request, None, f"{method} {url} → timed out")
-                raise TargetUnreachable(f"timed out: {method} {url} ({reason})") from None
+                reason = f"{NO_ANSWER} {self._client.timeout.read:g} s"
+                message = self.reachability.mark(url, reason)
+                self._report(request, None, f"{method} {url} → {reason}")
+                raise TargetUnreachable(message) from None
         self._report(request, response, f"{method} {request.url.path} → {response.status_code}")
         return response
 

@@ -225,7 +225,7 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
                     "owner_role": "user", "other_role": "user2"} for c in draft.owned]
         why = [f"owned objects found: {', '.join(c.list_path + ' + ' + c.item_path for c in draft.owned)}.",
                "owner_role must own at least one object, other_role (a second ordinary account) must not reach it;",
-               "patch/delete/actions stay off until you name a harmless change. Roles user and user2 go in auth.roles,",
+               "update/delete/actions stay off until you name a harmless change. Roles user and user2 go in auth.roles,",
                "and in the roles of each auth.protected entry they may call (every role is checked against every entry)."]
         if keep.strip().lower() in ("y", "yes"):
             strategy = draft.login.strategy if draft.login else "json"

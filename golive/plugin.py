@@ -32,15 +32,29 @@ from golive.gates import GateError, GateTracker, stage_of, stage_summary, staged
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
 from golive.outcomes import Blocked, CheckFailed, Status, TargetUnreachable, unverified, worst
 from golive.report import allure as allure_report
-from golive.report.files import verdict_document, write_json, write_markdown
+from golive.report.files import (
+    ReportsBusy,
+    ReportsLock,
+    in_progress_document,
+    lock_reports,
+    replace_file,
+    verdict_document,
+    write_json,
+    write_markdown,
+)
 from golive.report.terminal import colour_of, panel_lines
-from golive.safety import Flags, missing_flags
+from golive.safety import Flags, missing_flags, writes_refused
 from golive.sandbox_process import SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import run_tag
 from golive.verdict import CheckResult, decide
 
+# --observe and its window live in their own plugin module (options, loop, report section)
+pytest_plugins = ["golive.observe"]
+
 EXIT_CONFIGURATION_ERROR = 6
+EXIT_REPORTS_LOCKED = 7
+VERDICT_FILES = ("verdict.json", "verdict.md")
 SECTIONS = (
     "security", "infrastructure", "integrations", "e2e", "post_deploy", "browser",
     "observability", "load", "data_integrity", "signoff",
@@ -74,6 +88,9 @@ class RunState:
     document: dict[str, Any] | None = None
     gate: GateTracker | None = None
     gate_checklist: Checklist | None = None
+    lock: ReportsLock | None = None
+    # verdict files as they were before this run (None: absent), put back when the run is refused
+    previous_reports: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -101,6 +118,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="staged runbooks: run stages S0 through STAGE in order; a failed blocker stage blocks the rest")
     group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
                     help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
+    # the observation window (golive/observe.py); declared here, with the other options, so that pytest
+    # knows them when it first reads the command line (a value like 20s is no test path)
+    group.addoption("--observe", dest="golive_observe", metavar="DURATION",
+                    help="repeat the checks that watch a signal (health, error rate, latency) over this window "
+                         "(90s, 10m, 24h) and decide them on the whole window")
+    group.addoption("--every", dest="golive_every", metavar="DURATION", default=None,
+                    help="with --observe: how often each watched check runs (default 60s)")
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -158,12 +182,16 @@ def _load(config: pytest.Config, state: RunState, env_name: str) -> None:
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
     except ConfigurationError as error:
-        _fail_configuration(state, error.problems, f"golive: configuration errors in env {env_name!r}:")
-        return
+        settings, problems = None, error.problems
+    else:
+        problems = []
+    # every problem at once: the sign-offs' along with the env's and the profile's
     signoffs_root = Path(config.option.golive_signoffs_dir) if config.option.golive_signoffs_dir else root / "signoffs"
-    signoffs, problems = load_signoffs(signoffs_root / env_name)
-    if problems:
-        _fail_configuration(state, problems, f"golive: malformed sign-offs for env {env_name!r}:")
+    signoffs, signoff_problems = load_signoffs(signoffs_root / env_name)
+    problems += signoff_problems
+    if problems or settings is None:
+        _fail_configuration(state, problems, f"golive: configuration errors in env {env_name!r}:")
+        return
     listing = config.option.golive_list_checks
     if settings.sandbox and not is_worker and not listing and "SANDBOX_URL" not in os.environ:
         sandbox = SandboxProcess(settings.values, state.reports_dir / "sandbox.log", cwd=root)
@@ -194,6 +222,9 @@ def pytest_configure(config: pytest.Config) -> None:
     env_name = config.option.golive_env or os.environ.get("GOLIVE_ENV")
     if not env_name:
         return
+    if not hasattr(config, "workerinput"):  # the controller holds the lock for its xdist workers
+        _refuse_unknown_check_ids_before_workers(config, root)
+        _lock_reports(state)
     _load(config, state, env_name)
     run_tag()  # before xdist starts its workers: they inherit the tag and share one run
     if config.option.golive_gate:
@@ -201,7 +232,35 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ResultCollector(state), "golive-results")
     if getattr(config.option, "allure_report_dir", "missing") is None:
         config.option.allure_report_dir = str(reports / "allure-results")
-        config.option.clean_alluredir = True
+        # the controller empties it; an xdist worker that did would also delete what the controller
+        # and the other workers have written (the in-progress decision, earlier results)
+        config.option.clean_alluredir = not hasattr(config, "workerinput")
+
+
+def _refuse_unknown_check_ids_before_workers(config: pytest.Config, root: Path) -> None:
+    """Under xdist the controller collects nothing, and a worker refusing an unknown --check id
+    crashes the run (INTERNALERROR, a verdict after all). Refuse it here, before anything is written:
+    an id that appears in no suite source cannot be collected. (Without xdist, collection refuses it.)"""
+    wanted = set(config.option.golive_checks)
+    if not wanted or not getattr(config.option, "numprocesses", None) or not (root / "suites").is_dir():
+        return
+    sources = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in (root / "suites").rglob("*.py"))
+    unknown = sorted(check for check in wanted if f'"{check}"' not in sources and f"'{check}'" not in sources)
+    if unknown:
+        raise pytest.UsageError(f"--check names unknown check ids: {', '.join(unknown)}")
+
+
+def _lock_reports(state: RunState) -> None:
+    """One run per reports folder: two would overwrite each other's verdict and mix their Allure results."""
+    try:
+        state.lock = lock_reports(state.reports_dir)
+    except ReportsBusy as busy:
+        holder = f" ({busy.holder})" if busy.holder else ""
+        pytest.exit(
+            f"golive: another golive run{holder} is using the reports folder {state.reports_dir}; "
+            "wait for it to finish, or give this run a folder of its own with --reports-dir=DIR",
+            returncode=EXIT_REPORTS_LOCKED,
+        )
 
 
 class _ListingReporter(pytest.TerminalReporter):  # type: ignore[misc]
@@ -233,6 +292,44 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state and state.sandbox:
         state.sandbox.stop()
         _sweep_file(state.sandbox.log_path)
+    if state and state.lock:
+        state.lock.release()
+        state.lock = None
+
+
+@pytest.hookimpl(trylast=True)  # after allure-pytest has emptied its results folder
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Mark the reports as in progress before any check runs: a run killed halfway leaves a verdict
+    that says it did not complete (NO-GO), never the previous run's decision."""
+    config = session.config
+    state = config.stash[state_key]
+    if not state.active or hasattr(config, "workerinput") or config.option.golive_list_checks:
+        return
+    for name in VERDICT_FILES:
+        path = state.reports_dir / name
+        state.previous_reports[name] = path.read_text(encoding="utf-8") if path.is_file() else None
+    document = in_progress_document(_run_facts(config, state, datetime.now(timezone.utc)))
+    write_json(document, state.reports_dir / "verdict.json")
+    write_markdown(document, state.reports_dir / "verdict.md")
+    results_dir = getattr(config.option, "allure_report_dir", None)
+    if results_dir:
+        directory = Path(results_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        allure_report.remove_decisions(directory)
+        allure_report.write_decision(directory, document, _started_ms(document))
+
+
+def _restore_previous_reports(config: pytest.Config, state: RunState) -> None:
+    """A run refused before its first check leaves the reports as it found them."""
+    for name, text in state.previous_reports.items():
+        path = state.reports_dir / name
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            replace_file(path, text)
+    results_dir = getattr(config.option, "allure_report_dir", None)
+    if state.previous_reports and results_dir and Path(results_dir).is_dir():
+        allure_report.remove_decisions(Path(results_dir))
 
 
 def _sweep_file(path: Path) -> None:
@@ -336,10 +433,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         section = _section_of(item, root)
         if section:
             item.add_marker(section)
+        _join_sections(item, spec)
         critical = spec.critical or spec.id in promoted
         if critical and not spec.critical:
             item.add_marker("critical")
         item.stash[critical_key] = critical
+    _order_post_deploy(config, items, root)
     wanted = set(config.option.golive_checks)
     if wanted:
         unknown = wanted - {spec_of(i).id for i in checks}  # type: ignore[union-attr]
@@ -348,6 +447,42 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         deselected = [i for i in items if not (spec_of(i) and spec_of(i).id in wanted)]  # type: ignore[union-attr]
         items[:] = [i for i in items if i not in deselected]
         config.hook.pytest_deselected(items=deselected)
+
+
+def _join_sections(item: pytest.Item, spec: Any) -> None:
+    """A check declared ``also={"post_deploy": 1}`` carries that section's marker too (one folder, one id)."""
+    for section, _step in spec.also:
+        if section not in SECTIONS:
+            raise pytest.UsageError(f"{spec.id}: also names {section!r}, not a section ({', '.join(SECTIONS)})")
+        item.add_marker(section)
+
+
+STEP_OF_FILE = re.compile(r"^test_(\d+)_")
+
+
+def _post_deploy_step(item: pytest.Item, root: Path) -> int | None:
+    """A post-deploy check's step in the seeds' order: the number of its file in suites/post_deploy/
+    (test_03_*.py is step 3), or the step it declares with ``also={"post_deploy": N}``."""
+    spec = spec_of(item)
+    if spec is None:
+        return None
+    if _section_of(item, root) == "post_deploy":
+        found = STEP_OF_FILE.match(Path(str(item.path)).name)
+        return int(found.group(1)) if found else 99
+    return dict(spec.also).get("post_deploy")
+
+
+def _order_post_deploy(config: pytest.Config, items: list[pytest.Item], root: Path) -> None:
+    """A run that selects post_deploy runs it in the seeds' order, joined checks at their step (stable:
+    within a step, pytest's order, joined checks of other folders before the step's own file)."""
+    if "post_deploy" not in (config.option.markexpr or "") or config.option.golive_gate:
+        return
+    def key(item: pytest.Item) -> tuple[int, int]:
+        step = _post_deploy_step(item, root)
+        if step is None:
+            return (-1, 0)
+        return (step, 1 if _section_of(item, root) == "post_deploy" else 0)
+    items.sort(key=key)
 
 
 stage_key = pytest.StashKey[Any]()
@@ -405,18 +540,44 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
 # --- running --------------------------------------------------------------------------------
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+def _flag_refusal(item: pytest.Item) -> str:
+    """Why this check may not change the target: the production flag it lacks (empty: it may)."""
     spec = spec_of(item)
     state = item.config.stash[state_key]
     if spec is None or not state.active:
-        return
+        return ""
     needed = missing_flags(spec.safety, production=state.settings.is_production, flags=state.flags)  # type: ignore[union-attr]
-    if needed:
-        unverified(f"a {spec.safety} check against production needs {' '.join(needed)}")
+    return f"a {spec.safety} check against production needs {' '.join(needed)}" if needed else ""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A check without its production flag runs none of its writes, from setup to teardown."""
+    refusal = _flag_refusal(item)
+    if not refusal:
+        return (yield)
+    with writes_refused(refusal):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    spec = spec_of(item)
+    state = item.config.stash[state_key]
+    if spec is None or not state.active:
+        return (yield)
     stage = item.stash.get(stage_key, None)
     blocked = state.gate.blocked_by(stage) if state.gate and stage else None
     if blocked:
         unverified(blocked)
+    # The flag requirement is settled after the fixtures: a check whose feature the profile says is
+    # absent is not applicable, whatever flags it would need (its fixtures say so); any write a
+    # fixture attempts meanwhile is refused (writes_refused) and makes the check unverified.
+    result = yield
+    refusal = _flag_refusal(item)
+    if refusal:
+        unverified(refusal)
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -570,19 +731,51 @@ def _today() -> date:
     return date.fromisoformat(override) if override else date.today()
 
 
+def _run_facts(config: pytest.Config, state: RunState, finished: datetime) -> dict[str, Any]:
+    """Which run this is: env, profile, times, commit, flags and selection."""
+    settings = state.settings
+    assert settings is not None
+    return {
+        "env": settings.env_name,
+        "env_kind": settings.kind,
+        "profile": settings.profile_name,
+        "started_at": state.started_at.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "duration_s": round(time.monotonic() - state.started_monotonic, 2),
+        "commit": _commit(state.root),
+        "golive_version": "0.1.0",
+        "flags": {
+            "allow_writes": state.flags.allow_writes,
+            "allow_load": state.flags.allow_load,
+            "confirm_live_payment": state.flags.confirm_live_payment,
+        },
+        "selection": {"markexpr": config.option.markexpr or "", "checks": list(config.option.golive_checks)},
+        "sandbox_faults": os.environ.get("SANDBOX_FAULTS", "") if settings.sandbox else "",
+    }
+
+
+def _started_ms(document: dict[str, Any]) -> int:
+    # one millisecond before the run's start sorts the decision first in the report
+    return int(datetime.fromisoformat(document["started_at"]).timestamp() * 1000) - 1
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash[state_key]
     if not state.active or hasattr(config, "workerinput") or config.option.golive_list_checks:
         return
-    if exitstatus == EXIT_CONFIGURATION_ERROR:  # refused during collection: no verdict, keep the exit code
+    if exitstatus in (EXIT_CONFIGURATION_ERROR, pytest.ExitCode.USAGE_ERROR):
+        # refused before the first check (an unknown --check id, a bad promotion): no verdict, no
+        # panel, and the exit code stays the refusal's
+        _restore_previous_reports(config, state)
         return
     settings = state.settings
     assert settings is not None
     if session.testsfailed and not state.results:
         state.run_problems.append("no check produced a result")
-    if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+    completed = exitstatus not in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
+    if not completed:
         state.run_problems.append(f"the run did not complete (pytest exit status {int(exitstatus)})")
     results = [
         CheckResult(
@@ -603,25 +796,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         today=_today(),
         run_problems=state.run_problems,
     )
-    finished = datetime.now(timezone.utc)
-    run = {
-        "env": settings.env_name,
-        "env_kind": settings.kind,
-        "profile": settings.profile_name,
-        "started_at": state.started_at.isoformat(timespec="seconds"),
-        "finished_at": finished.isoformat(timespec="seconds"),
-        "duration_s": round(time.monotonic() - state.started_monotonic, 2),
-        "commit": _commit(state.root),
-        "golive_version": "0.1.0",
-        "flags": {
-            "allow_writes": state.flags.allow_writes,
-            "allow_load": state.flags.allow_load,
-            "confirm_live_payment": state.flags.confirm_live_payment,
-        },
-        "selection": {"markexpr": config.option.markexpr or "", "checks": list(config.option.golive_checks)},
-        "sandbox_faults": os.environ.get("SANDBOX_FAULTS", "") if settings.sandbox else "",
-    }
-    document = verdict_document(verdict, run)
+    document = verdict_document(verdict, _run_facts(config, state, datetime.now(timezone.utc)))
+    document["complete"] = completed
     document["coverage"] = {"checklists": checklist_coverage}
     if state.gate:
         stage_by_nodeid = {nodeid: r["stage"] for nodeid, r in state.results.items()}
@@ -695,8 +871,8 @@ def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
     directory = Path(results_dir)
     directory.mkdir(parents=True, exist_ok=True)
     allure_report.align_results(directory, {check["nodeid"]: check for check in document["checks"]})
-    started_ms = int(datetime.fromisoformat(document["started_at"]).timestamp() * 1000) - 1
-    allure_report.write_decision(directory, document, started_ms)
+    allure_report.remove_decisions(directory)  # the in-progress one, and any earlier run's
+    allure_report.write_decision(directory, document, _started_ms(document))
     allure_report.write_attestations(directory, document["attestations"])
     allure_report.write_prerequisites(directory, document)
     allure_report.write_coverage(directory, document["coverage"]["checklists"])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from golive.probes.authz import json_path_error
 
 from golive.profile_commercial import Commercial, commercial_service_references
 from golive.profile_flows import Flows, flows_references
@@ -221,6 +223,23 @@ class Auth(Strict):
     signing_key: str | None = None
 
 
+RefusalStatus = Literal[401, 403, 404]
+UpdateMethod = Literal["PATCH", "PUT", "POST"]
+
+#: key names no response may carry (matched case-insensitively, also inside nested objects)
+DEFAULT_SENSITIVE_FIELDS = (
+    "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
+    "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
+)
+
+
+def _json_path(value: str) -> str:
+    problem = json_path_error(value)
+    if problem:
+        raise ValueError(f"{value!r} is not a JSONPath ({problem}); write e.g. $.data[*] or $.uuid")
+    return value
+
+
 class OwnedObject(Strict):
     """An object type users own: owner_role's first object must be out of other_role's reach."""
 
@@ -228,14 +247,32 @@ class OwnedObject(Strict):
     service: str = Field(description="the service that serves them")
     list_path: str = Field(description="lists the caller's own objects (GET)")
     item_path: str = Field(description="one object, with {id} where its id goes")
-    id_field: str = Field(default="id", description="the id's field in the listed objects")
+    items: str | None = Field(default=None, description=(
+        "JSONPath of the entries in the list answer ($.data[*], $.results); default: a bare list or "
+        "{\"items\": [...]}"))
+    id: str = Field(default="$.id", description="JSONPath of an entry's id in the list ($.uuid, $.meta.pk)")
     owner_role: str = Field(description="a role that owns at least one object")
     other_role: str = Field(description="a role that must not reach the owner's objects")
-    patch: dict[str, str | int | bool] | Literal[False] = Field(
-        default=False, description="the body of a harmless change other_role attempts (PATCH); false: not tried")
+    update: dict[str, str | int | bool] | Literal[False] = Field(
+        default=False, validation_alias=AliasChoices("update", "patch"),
+        description="the body of a harmless change other_role attempts (its older name: patch); false: not tried")
+    update_method: UpdateMethod = Field(default="PATCH", description="how the objects are updated (PUT sends the "
+                                        "whole object with the change)")
     delete: bool = Field(default=False, description="other_role also attempts a DELETE")
     actions: list[str] = Field(default_factory=list,
                                description="POST sub-paths of item_path other_role attempts (/cancel)")
+
+    @field_validator("items", "id")
+    @classmethod
+    def _json_paths(cls, value: str | None) -> str | None:
+        return None if value is None else _json_path(value)
+
+    @field_validator("item_path")
+    @classmethod
+    def _item_path_has_id(cls, value: str) -> str:
+        if "{id}" not in value:
+            raise ValueError(f"item_path {value!r} needs the {{id}} placeholder")
+        return value
 
     @field_validator("actions")
     @classmethod
@@ -246,31 +283,81 @@ class OwnedObject(Strict):
                              f"{wrong}")
         return actions
 
+    def item_url_path(self, object_id: object) -> str:
+        return self.item_path.replace("{id}", str(object_id))
+
 
 class ProfileUpdate(Strict):
     """Where a user updates their own profile: privileged fields sent there must not stick."""
 
     service: str = Field(description="the service it is on")
     path: str = Field(description="the endpoint, e.g. /api/me")
-    method: Literal["PATCH", "PUT", "POST"] = "PATCH"
+    method: UpdateMethod = Field(default="PATCH", description="how the profile is updated")
     role: str = Field(description="the role that updates its own profile")
+    read_path: str | None = Field(default=None, description="where the profile is read (GET); default: path")
+    sample: dict[str, str | int | bool | None] | None = Field(default=None, description=(
+        "fields of an update the endpoint accepts: the control re-sends them with their current values (no "
+        "change); default: the whole current profile minus the privileged fields"))
+
+
+class RefusalPolicy(Strict):
+    """The status the system should refuse with (a conformance finding when it uses another)."""
+
+    forbidden_role: RefusalStatus | None = Field(
+        default=None, description="for a signed-in role without the permission (auth.protected)")
+    foreign_object: RefusalStatus | None = Field(
+        default=None, description="for another user's object (404 hides that it exists, 403 says so)")
+
+
+class SensitiveFieldEdits(Strict):
+    """Changes to the default sensitive-field list."""
+
+    add: list[str] = Field(default_factory=list, description="key names to scan for besides the defaults")
+    remove: list[str] = Field(default_factory=list, description="default key names this system may return")
 
 
 class Authorization(Strict):
     """Object-level and field-level access control."""
 
-    objects: list[OwnedObject] = Field(default_factory=list,
-                                       description="object types users own (one user must not reach another's)")
+    objects: list[OwnedObject] | Literal[False] | None = Field(
+        default=None, description="object types users own (one user must not reach another's); false: none")
     profile_update: ProfileUpdate | Literal[False] | None = Field(
         default=None, description="where users update their own profile (mass assignment of privileged fields)")
     privileged_fields: dict[str, str | int | bool] = Field(
         default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1},
         description="privileged field -> the value an attacker would send in a profile update",
     )
-    sensitive_fields: list[str] = Field(default_factory=lambda: [
-        "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
-        "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
-    ], description="key names no response may carry (case-insensitive, also in nested objects)")
+    sensitive_fields: list[str] | SensitiveFieldEdits = Field(
+        default_factory=lambda: list(DEFAULT_SENSITIVE_FIELDS),
+        description="key names no response may carry (case-insensitive, also in nested objects): a list replaces "
+                    "the defaults, {add: [...], remove: [...]} edits them")
+    refusal_status: RefusalPolicy | RefusalStatus | Literal[False] | None = Field(
+        default=None, description="the status refusals should use: one for all (401, 403, 404) or per kind "
+                                  "({forbidden_role: 403, foreign_object: 404}); checked by SEC-AUTHZ-008")
+
+    @field_validator("sensitive_fields")
+    @classmethod
+    def _edit_default_sensitive_fields(cls, value: list[str] | SensitiveFieldEdits) -> list[str]:
+        """Always a list once loaded: edits are applied to the defaults."""
+        if isinstance(value, list):
+            return value
+        removed = {name.lower() for name in value.remove}
+        not_default = sorted(removed - {name.lower() for name in DEFAULT_SENSITIVE_FIELDS})
+        if not_default:
+            raise ValueError(f"sensitive_fields.remove names fields the default does not have: {not_default}")
+        kept = [name for name in DEFAULT_SENSITIVE_FIELDS if name.lower() not in removed]
+        return list(dict.fromkeys([*kept, *value.add]))
+
+    @field_validator("refusal_status")
+    @classmethod
+    def _one_status_for_every_refusal(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return RefusalPolicy(forbidden_role=value, foreign_object=value)  # type: ignore[arg-type]
+        return value
+
+    @property
+    def owned(self) -> list[OwnedObject]:
+        return self.objects or []
 
 
 class ServiceEndpoint(Strict):
@@ -435,8 +522,9 @@ class Profile(Strict):
     @model_validator(mode="after")
     def references_resolve(self) -> "Profile":
         names = {service.name for service in self.services}
+        problems: list[str] = []  # every wrong reference, not just the first
         if len(names) != len(self.services):
-            raise ValueError("service names must be unique")
+            problems.append("service names must be unique")
         referenced: list[tuple[str, str]] = []
         if self.auth:
             referenced.append(("auth.login.service", self.auth.login.service))
@@ -444,16 +532,16 @@ class Profile(Strict):
             for endpoint in self.auth.protected:
                 unknown = set(endpoint.roles) - set(self.auth.roles)
                 if unknown:
-                    raise ValueError(f"auth.protected[{endpoint.label}] names unknown roles {sorted(unknown)}")
+                    problems.append(f"auth.protected[{endpoint.label}] names unknown roles {sorted(unknown)}")
         if self.auth and self.auth.mfa and set(self.auth.mfa.roles) - set(self.auth.roles):
-            raise ValueError(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
+            problems.append(f"auth.mfa.roles names unknown roles {sorted(set(self.auth.mfa.roles) - set(self.auth.roles))}")
         if self.authorization:
             roles = set(self.auth.roles) if self.auth else set()
-            for owned in self.authorization.objects:
+            for owned in self.authorization.owned:
                 referenced.append((f"authorization.objects[{owned.name}].service", owned.service))
                 unknown = {owned.owner_role, owned.other_role} - roles
                 if unknown:
-                    raise ValueError(f"authorization.objects[{owned.name}] names unknown roles {sorted(unknown)}")
+                    problems.append(f"authorization.objects[{owned.name}] names unknown roles {sorted(unknown)}")
             if self.authorization.profile_update:
                 referenced.append(("authorization.profile_update.service", self.authorization.profile_update.service))
         for endpoint in self.service_endpoints or []:
@@ -463,7 +551,7 @@ class Profile(Strict):
         if self.headers:
             referenced.append(("headers.service", self.headers.service))
         if self.auth and self.browser.admin_login and self.browser.admin_login.role not in self.auth.roles:
-            raise ValueError(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
+            problems.append(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
         referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
         referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
         referenced += tracker_service_references(self.tracker)
@@ -476,15 +564,17 @@ class Profile(Strict):
         if self.inventory:
             referenced.append(("inventory.service", self.inventory.service))
             if not self.auth or self.inventory.role not in self.auth.roles:
-                raise ValueError(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
+                problems.append(f"inventory.role names role {self.inventory.role!r}, which auth.roles does not have")
         if self.marketplace:
             referenced += [("marketplace.services", name) for name in self.marketplace.service_names()]
             for role in (self.marketplace.admin_role, self.marketplace.customer_role, self.marketplace.vendor_role):
                 if not self.auth or role not in self.auth.roles:
-                    raise ValueError(f"marketplace names role {role!r}, which auth.roles does not have")
+                    problems.append(f"marketplace names role {role!r}, which auth.roles does not have")
         for where, name in referenced:
             if name not in names:
-                raise ValueError(f"{where} names service {name!r}, not one of {sorted(names)}")
+                problems.append(f"{where} names service {name!r}, not one of {sorted(names)}")
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def service(self, name: str) -> Service:

@@ -59,36 +59,77 @@ class JsonBodyLimit(Endpoint):
         description="the body to pad past the limit (a padding field is added to it)")
 
 
+ParamLocation = Literal["query", "path", "body", "form", "header"]
+SampleBody = dict[str, str | int | float | bool | None]
+
+
 class InjectionTarget(Endpoint):
-    """Parameters that reach a query: each gets error-, boolean- and time-based SQL probes."""
+    """Parameters that reach a query: each gets error-, boolean- and time-based SQL probes.
+
+    Every parameter is first sent with a harmless value (its ``path_params`` value, its value in
+    ``sample``, or a string that matches nothing): that control must get a normal answer, or the
+    parameter's probes prove nothing and the check is inconclusive."""
 
     query: list[str] = Field(default_factory=list, description="query parameters that reach a query")
     body: list[str] = Field(default_factory=list, description="JSON body fields that reach a query")
+    form: list[str] = Field(default_factory=list, description="urlencoded form fields that reach a query")
+    headers: list[str] = Field(default_factory=list, description="request headers that reach a query")
     path_params: dict[str, str] = Field(default_factory=dict,
         description="path parameter -> a value that exists ({sku} in /api/products/sku/{sku})")
     fixed: dict[str, str | int | bool] = Field(default_factory=dict,
-        description="other query parameters or body fields the request needs")
+        description="other query parameters (GET) or body fields (writes) the request needs")
+    sample: SampleBody | None = Field(default=None, description=(
+        "a valid body for a write endpoint: the probed field is set in it (form-encoded when form names fields)"))
 
     @model_validator(mode="after")
     def names_something(self) -> "InjectionTarget":
-        if not (self.query or self.body or self.path_params):
-            raise ValueError(f"injection target {self.label} names no query, body or path parameter")
+        if not (self.query or self.body or self.form or self.headers or self.path_params):
+            raise ValueError(f"injection target {self.label} names no query, body, form, header or path parameter")
+        if self.body and self.form:
+            raise ValueError(f"injection target {self.label}: a body is JSON (body) or a form (form), not both")
+        missing = [name for name in self.path_params if "{" + name + "}" not in self.path]
+        if missing:
+            raise ValueError(f"injection target {self.label}: path_params {missing} have no {{placeholder}} in the path")
         return self
+
+    def parameters(self) -> list[tuple[ParamLocation, str]]:
+        """(location, name) of every parameter the probes go into."""
+        return ([("query", name) for name in self.query] + [("body", name) for name in self.body]
+                + [("form", name) for name in self.form] + [("header", name) for name in self.headers]
+                + [("path", name) for name in self.path_params])
 
 
 class ParamEndpoint(Endpoint):
-    """An endpoint whose query parameter ``param`` is echoed (XSS), followed (redirect) or matched."""
+    """An endpoint whose parameter ``param`` is echoed (XSS), followed (redirect) or matched.
 
-    param: str = Field(description="the query parameter")
+    ``location`` says where it travels (default: the path when ``path`` has ``{param}``, else the
+    query). ``benign`` is the control value that must get a normal answer before any probe counts."""
+
+    param: str = Field(description="the parameter's name")
+    location: ParamLocation | None = Field(default=None, description=(
+        "where the parameter travels: query, path, body, form or header (default: path when the path has "
+        "{param}, else query)"))
+    benign: str | None = Field(default=None, description=(
+        "a harmless value the endpoint answers normally: the control every probe is judged beside"))
+    sample: SampleBody | None = Field(default=None, description=(
+        "a valid body for a write endpoint (body or form parameters go into it)"))
+
+    @property
+    def param_location(self) -> ParamLocation:
+        if self.location:
+            return self.location
+        return "path" if "{" + self.param + "}" in self.path else "query"
+
+    @model_validator(mode="after")
+    def placeholder_for_path(self) -> "ParamEndpoint":
+        if self.location == "path" and "{" + self.param + "}" not in self.path:
+            raise ValueError(f"{self.label}: location path needs {{{self.param}}} in the path")
+        return self
 
 
-class Redos(Endpoint):
-    """A parameter validated by a pattern: near-miss inputs must not make the answer slow.
+class Redos(ParamEndpoint):
+    """A parameter validated by a pattern: near-miss inputs must not make the answer slow."""
 
-    ``param`` names a query parameter, or a path parameter written as ``{name}`` in ``path``.
-    """
-
-    param: str = Field(description="the query parameter, or a path parameter written as {name} in path")
     budget_ms: int = Field(default=1000, ge=50, description="the slowest acceptable answer to a near-miss input")
 
 

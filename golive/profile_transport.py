@@ -6,7 +6,7 @@ target has no such feature; a missing one leaves its checks unverified.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
@@ -74,10 +74,12 @@ class Exposure(Strict):
         description="public API docs are deliberate (a public API): none means allowed outside production only")
     static_dirs: list[str] | Literal[False] = Field(default_factory=list,
         description="static folders that must not list their contents; false: the system serves no static files")
-    default_credentials: list[tuple[str, str]] | Literal[False] = Field(default_factory=lambda: [
-        ("admin", "admin"), ("admin", "password"), ("administrator", "admin"), ("administrator", "password"),
-        ("root", "root"), ("root", "toor"),
-    ], max_length=12,
+    # at most 12 pairs (each is one failed login); false: the system has no password login to try them on
+    default_credentials: Annotated[list[tuple[str, str]], Field(max_length=12)] | Literal[False] = Field(
+        default_factory=lambda: [
+            ("admin", "admin"), ("admin", "password"), ("administrator", "admin"), ("administrator", "password"),
+            ("root", "root"), ("root", "toor"),
+        ],
         description="username/password pairs tried on the profile's login: each must be refused. Keep real "
                     "account names out if failed logins lock accounts (each pair is one failed attempt).")
 

@@ -10,8 +10,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
+
+from golive.outcomes import unverified
 
 Intent = Literal["read", "login", "probe", "write"]
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,8 +59,26 @@ def intent_of(method: str, declared: Intent | None) -> Intent:
     return "read" if method.upper() in READ_METHODS else "write"
 
 
+# Why the running check may not write (the production flag it lacks), or None. A check without its
+# flag still sets up its fixtures, so one whose feature the profile says is absent ends not
+# applicable; any write a fixture attempts meanwhile is refused here and the check is unverified.
+_writes_refused: str | None = None
+
+
+@contextmanager
+def writes_refused(reason: str) -> Iterator[None]:
+    global _writes_refused
+    _writes_refused = reason
+    try:
+        yield
+    finally:
+        _writes_refused = None
+
+
 def guard(safety: str, method: str, url: str, declared: Intent | None) -> None:
     intent = intent_of(method, declared)
+    if _writes_refused and intent == "write":
+        unverified(_writes_refused)
     if intent not in ALLOWED_INTENTS[safety]:
         raise SafetyViolation(
             f"a {safety} check may not send {method.upper()} {url} (intent {intent}); "

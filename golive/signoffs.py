@@ -13,7 +13,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from golive.checks import CHECK_ID
-from golive.yamlfile import load_yaml
+from golive.probes.config_problems import collapse, line_of, yaml_lines
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """Dates stay text for pydantic to judge: YAML would turn ``2026-13-45`` into a crash, not a problem."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class Waiver(BaseModel):
@@ -52,20 +62,22 @@ class Signoffs(BaseModel):
         return next((a for a in self.attestations if a.item == item), None)
 
 
-def _read_list(path: Path, key: str, problems: list[str]) -> list[dict]:
+def _read_list(path: Path, key: str, problems: list[str]) -> tuple[list[dict], str]:
+    """The entries under ``key`` and the file's text (for line numbers)."""
     if not path.exists():
-        return []
+        return [], ""
+    text = path.read_text(encoding="utf-8")
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(text, Loader=_DatesAsText) or {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         problems.append(f"{path}: not valid YAML ({error})")
-        return []
+        return [], text
     # "waivers:" with every entry commented out is an empty list, not an error.
     entries = (raw.get(key) or []) if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         problems.append(f"{path}: expected a mapping with a list under {key!r}")
-        return []
-    return entries
+        return [], text
+    return entries, text
 
 
 def load_signoffs(directory: Path) -> tuple[Signoffs, list[str]]:
@@ -74,11 +86,14 @@ def load_signoffs(directory: Path) -> tuple[Signoffs, list[str]]:
     parsed: dict[str, list] = {"waivers": [], "attestations": []}
     for key, model in (("waivers", Waiver), ("attestations", Attestation)):
         path = directory / f"{key}.yaml"
-        for index, entry in enumerate(_read_list(path, key, problems)):
+        entries, text = _read_list(path, key, problems)
+        lines = yaml_lines(text)
+        for index, entry in enumerate(entries):
             try:
                 parsed[key].append(model.model_validate(entry))
             except ValidationError as error:
-                for detail in error.errors():
-                    where = ".".join(str(p) for p in detail["loc"])
-                    problems.append(f"{path}: {key}[{index}].{where}: {detail['msg']}")
+                for problem in collapse(error.errors(), entry, model):
+                    line = line_of(lines, (key, index, *problem.path))
+                    where = f"{path}, line {line}" if line else str(path)
+                    problems.append(f"{where}: {key}[{index}].{problem.text()}")
     return Signoffs(**parsed), problems

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="an inherited socket for plain HTTP that redirects to the HTTPS socket (needs --tls-fd)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     faults = commands.add_parser("faults", help="list the fault catalog")
-    faults.add_argument("--json", action="store_true", help="machine-readable: [{name, description, checks[, env]}] (env: the golive env, default local)")
+    faults.add_argument("--json", action="store_true", help="machine-readable: [{name, description, checks[, env][, args]}] (env: the golive env, default local; args: golive arguments the fault needs, e.g. an observation window)")
     return parser
 
 

@@ -173,6 +173,9 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
             raise _unauthorized("Invalid or expired token") from None
         principal = Principal(username=claims["sub"], role=claims["role"])
         if principal.role not in allowed:
+            if request.app.state.sandbox.settings.faults.active("role_refusal_unauthorized"):
+                # still refused, with the status that means "who are you?" rather than "not you"
+                raise _unauthorized("Insufficient role")
             raise HTTPException(status_code=403, detail="Insufficient role")
         return principal
 

@@ -23,6 +23,9 @@ from sandbox.settings import OPTIONAL_USERS, ROLES, ConfigError, Settings
 #: Session state, not business data: logging in and rotating tokens is no "write" to the shop.
 NOT_JOURNALED = frozenset({"refresh_tokens", "mfa_challenges"})
 
+#: fault weak_account_password: the password an installer gives an account until someone rotates it
+WEAK_INSTALLER_PASSWORD = "changethis"
+
 #: fault default_admin_password: (username, password) of a vendor-default admin account
 DEFAULT_ADMIN = ("administrator", "admin")
 
@@ -174,6 +177,8 @@ class Database:
             for username in dict.fromkeys((*ROLES, *OPTIONAL_USERS)):
                 role = OPTIONAL_USERS.get(username, username)
                 password = self._settings.passwords.get(username)
+                if username == "cashier" and self._settings.faults.active("weak_account_password"):
+                    password = WEAK_INSTALLER_PASSWORD  # the installer's default, never rotated
                 if username in OPTIONAL_USERS and password is None:
                     continue
                 password_hash = hash_password(password)

@@ -21,23 +21,33 @@ class Fault:
     checks: tuple[str, ...]
     # the golive env whose sandbox flavor has the defect (a realserv-only fault cannot show on local)
     env: str = "local"
+    # the defect is also in that env's own settings (an account password the deployment keeps):
+    # the env is never healthy, so it is not run without the fault
+    env_borne: bool = False
+    # extra golive arguments the fault needs to show (a flapping fault shows over a window, not in one sample)
+    args: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         entry: dict[str, object] = {"name": self.name, "description": self.description, "checks": list(self.checks)}
         if self.env != "local":  # optional key: consumers default to "local"
             entry["env"] = self.env
+        if self.env_borne:
+            entry["env_borne"] = True
+        if self.args:  # optional key: consumers default to no extra arguments
+            entry["args"] = list(self.args)
         return entry
 
 
 CATALOG: dict[str, Fault] = {}
 
 
-def _register(name: str, description: str, *checks: str, env: str = "local") -> None:
+def _register(name: str, description: str, *checks: str, env: str = "local", env_borne: bool = False,
+              args: tuple[str, ...] = ()) -> None:
     if name in CATALOG:
         raise ValueError(f"fault {name!r} registered twice")
     if not checks:
         raise ValueError(f"fault {name!r} must name at least one check id")
-    CATALOG[name] = Fault(name, description, tuple(checks), env)
+    CATALOG[name] = Fault(name, description, tuple(checks), env, env_borne, args)
 
 
 # --- infrastructure / health -----------------------------------------------------------------
@@ -45,6 +55,13 @@ _register(
     "liveness_down",
     "/health/live (and /api/health) answers 503 {\"status\":\"down\"}.",
     "INF-HEALTH-001",
+)
+_register(
+    "liveness_flaps",
+    "/health/live (and /api/health) answers 503 {\"status\":\"down\"} for the last 3 s of every 8 s "
+    "(an instance in a crash loop): a one-off sample mostly sees it up; a window catches it.",
+    "INF-HEALTH-001",
+    args=("--observe", "20s", "--every", "2s"),
 )
 _register(
     "database_unreachable",
@@ -72,6 +89,9 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("search_limit_unbounded",
+          "GET /api/products/search passes limit to the database unbounded: a value beyond 64 bits crashes the "
+          "query (HTTP 500).", "SEC-INPUT-010")
 _register("debug_mode_404_page",
           "The framework's debug mode is on: a page that does not exist shows Django's debug 404 with every "
           "URL pattern.", "SEC-EXPOSE-004")
@@ -181,6 +201,10 @@ _register("mass_assignable_role",
           "SEC-AUTHZ-004")
 _register("password_hash_exposed",
           "GET /api/admin/users serialises the user rows with their password hashes.", "SEC-AUTHZ-005")
+_register("role_refusal_unauthorized",
+          "The role guard refuses a signed-in user without the role with 401 (as if unauthenticated) "
+          "instead of the 403 the profile's policy names: still a refusal, a conformance finding.",
+          "SEC-AUTHZ-008")
 _register("service_endpoint_open",
           "GET /internal/stock-sync answers without the X-Service-Token service credential.", "SEC-AUTHZ-006")
 
@@ -311,6 +335,10 @@ _register("cors_preflight_grants_anything",
 _register("default_admin_password",
           "A setup account administrator/admin (role admin) was never removed.",
           "SEC-EXPOSE-007")
+_register("weak_account_password",
+          "The cashier account kept the installer's default password (changethis), whatever the "
+          "deployment's secret says; the staging env records the password the system really has.",
+          "SEC-SECRETS-005", env="staging-weak-password", env_borne=True)
 _register("cors_wildcard_with_credentials",
           "Preflights from origins not on the allow-list get Access-Control-Allow-Origin: * together with "
           "Access-Control-Allow-Credentials: true.",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import secrets
 import time
 
-from sqlalchemy import Integer, String, event
+from sqlalchemy import Integer, String, event, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.schema import Table
 
 from sandbox.db import Base
@@ -57,6 +57,22 @@ class WebhookEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[int] = mapped_column(Integer)
+    # the order the event paid: cancelling the order forgets its events with it
+    order_id: Mapped[str] = mapped_column(String(40), default="", index=True)
+
+
+def orders_with_receipt(session: Session, receipt: str) -> dict[str, object]:
+    """Razorpay's order listing filtered by receipt (``GET /v1/orders?receipt=``)."""
+    rows = session.scalars(select(PaymentOrder).where(PaymentOrder.receipt == receipt).order_by(PaymentOrder.id))
+    items = [row.as_razorpay() for row in rows]
+    return {"entity": "collection", "count": len(items), "items": items}
+
+
+def forget_order(session: Session, order: PaymentOrder) -> None:
+    """Cancel (the sandbox: delete) an order and the webhook events that paid it."""
+    for paid_by in session.scalars(select(WebhookEvent).where(WebhookEvent.order_id == order.id)):
+        session.delete(paid_by)
+    session.delete(order)
 
 
 def new_order_id() -> str:

@@ -88,7 +88,7 @@ def apply_payment_event(request: Request, event: dict[str, Any], event_id: str |
         if event_id and idempotent:
             if session.get(WebhookEvent, event_id) is not None:
                 return "duplicate_event"
-            session.add(WebhookEvent(event_id=event_id, received_at=int(time.time())))
+            session.add(WebhookEvent(event_id=event_id, received_at=int(time.time()), order_id=order_id[:40]))
         order = session.get(PaymentOrder, order_id)
         if order is None:
             return "unknown_order"

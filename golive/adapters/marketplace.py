@@ -28,7 +28,11 @@ class Compensates(Protocol):
     tag: str
 
     def undo(self, description: str, method: str, url: str, *, role: str | None = None, json: Any = None,
-             ok: tuple[int, ...] = ...) -> Any: ...
+             ok: tuple[int, ...] = ..., intent: Any = None) -> Any: ...
+
+    def intent(self, description: str, url: str) -> Any: ...
+
+    def refused(self, intent: Any, status: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -101,20 +105,18 @@ class MarketplaceFlows:
     def sign_up_buyer(self) -> Account:
         email, password = self.test_email("buyer"), secrets.token_urlsafe(18)
         self.http.redactor.add(password)
+        self._forget_account(email)  # before the sign-up: the e-mail is golive's choice
         response = self.http.post(self.login_url(self.spec.signup_path),
                                   json={"email": email, "password": password, "returnSecureToken": True})
-        if response.status_code == 200:
-            self._forget_account(email)
         body = answer(response, 200, "buyer sign-up", "new buyers must be able to create an account")
         return Account(email, {"Authorization": f"Bearer {body[self.auth.login.access_token_field]}"})
 
     def create_user(self, role: str) -> tuple[str, str]:
         email, password = self.test_email(role), secrets.token_urlsafe(18)
         self.http.redactor.add(password)
+        self._forget_account(email)  # before the request: the e-mail is golive's choice
         response = self.http.post(self.url("identity", "/api/admin/users"), headers=self.admin,
                                   json={"email": email, "password": password, "role": role})
-        if response.status_code == 201:
-            self._forget_account(email)
         answer(response, 201, f"the admin creates a {role} user", "IdentityService's user management must work")
         return email, password
 
@@ -146,12 +148,16 @@ class MarketplaceFlows:
         return self.http.get(self.url("vendor", "/api/vendors/me"), headers=who.headers).status_code
 
     def list_product(self, vendor: Account, price_paise: int) -> dict[str, Any]:
-        response = self.http.post(self.url("catalog", "/api/vendor/products"), headers=vendor.headers,
-                                  json={"sku": f"GOLIVE-{secrets.token_hex(3).upper()}",
-                                        "name": f"golive test item {self.compensate.tag}", "price_paise": price_paise})
+        url, sku = self.url("catalog", "/api/vendor/products"), f"GOLIVE-{secrets.token_hex(3).upper()}"
+        intent = self.compensate.intent(f"delete test product {sku} of {vendor.email}", url)
+        response = self.http.post(url, headers=vendor.headers,
+                                  json={"sku": sku, "name": f"golive test item {self.compensate.tag}",
+                                        "price_paise": price_paise})
+        self.compensate.refused(intent, response.status_code)
         product = answer(response, 201, "the vendor lists a product", "an approved vendor must be able to list products")
         self.compensate.undo(f"delete test product {product['id']}", "DELETE",
-                             self.url("catalog", f"/api/admin/products/{product['id']}"), role=self.spec.admin_role)
+                             self.url("catalog", f"/api/admin/products/{product['id']}"), role=self.spec.admin_role,
+                             intent=intent)
         return product
 
     def ship(self, vendor: Account, order: dict[str, Any]) -> dict[str, Any]:
@@ -166,13 +172,16 @@ class MarketplaceFlows:
         return body["items"]
 
     def place_order(self, buyer: Account, product: dict[str, Any], quantity: int) -> dict[str, Any]:
-        response = self.http.post(self.url("order", "/api/orders"), headers=buyer.headers,
+        url = self.url("order", "/api/orders")
+        intent = self.compensate.intent(f"cancel test order of {buyer.email} (reference {self.compensate.tag})", url)
+        response = self.http.post(url, headers=buyer.headers,
                                   json={"product_id": product["id"], "quantity": quantity, "reference": self.compensate.tag})
-        if response.status_code == 201:
-            self.compensate.undo(f"cancel test order {response.json()['id']}", "POST",
-                                 self.url("order", f"/api/admin/orders/{response.json()['id']}/cancel"),
-                                 role=self.spec.admin_role)
-        return answer(response, 201, "order placement", "OrderService must accept a buyer's order")
+        self.compensate.refused(intent, response.status_code)
+        order = answer(response, 201, "order placement", "OrderService must accept a buyer's order")
+        self.compensate.undo(f"cancel test order {order['id']}", "POST",
+                             self.url("order", f"/api/admin/orders/{order['id']}/cancel"), role=self.spec.admin_role,
+                             intent=intent)
+        return order
 
     def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
         """Pay like Razorpay's checkout: its callback fields, signed with the key secret."""
@@ -254,8 +263,11 @@ class MarketplaceFlows:
 
     def stored_payment_order(self, buyer: Account, order: dict[str, Any]) -> StoredRecord:
         """A Razorpay order for the test order (nothing is paid); an admin voids it."""
-        checkout = answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
-                                         json={"order_id": order["id"]}), 201, "Razorpay order creation",
+        create_url = self.url("payment", "/api/checkout/orders")
+        intent = self.compensate.intent(f"void the test payment order of order {order['id']}", create_url)
+        response = self.http.post(create_url, headers=buyer.headers, json={"order_id": order["id"]})
+        self.compensate.refused(intent, response.status_code)
+        checkout = answer(response, 201, "Razorpay order creation",
                           "PaymentService must create a Razorpay order for the order total")
         url = self.url("payment", f"/api/checkout/by-order/{order['id']}")
         stored = self._read(url, buyer.headers, "reading the payment order back")
@@ -263,7 +275,8 @@ class MarketplaceFlows:
             raise CheckFailed("the payment order was not stored", expected=f"a payment for order {order['id']}",
                               found="HTTP 404", where=url, fix="PaymentService must save the Razorpay orders it creates")
         void_url = self.url("payment", f"/api/admin/checkout/{stored['id']}")
-        self.compensate.undo(f"void test payment order {stored['id']}", "DELETE", void_url, role=self.spec.admin_role)
+        self.compensate.undo(f"void test payment order {stored['id']}", "DELETE", void_url, role=self.spec.admin_role,
+                             intent=intent)
         return StoredRecord("payment", f"payment order {checkout['razorpay_order_id']}",
                             {"razorpay_order_id": checkout["razorpay_order_id"], "order_id": order["id"],
                              "status": "created"},
@@ -301,14 +314,15 @@ class MarketplaceFlows:
         name = f"golive {self.compensate.tag}"
         sent = {"name": name, "event": "order.created",
                 "target_url": f"https://{self.spec.test_email_domain}/golive/{self.compensate.tag}"}
-        response = self.http.post(self.url("integration", "/api/admin/integrations/subscriptions"), headers=self.admin,
-                                  json=sent)
-        if response.status_code == 201:
-            self.compensate.undo(f"delete test subscription {response.json()['id']}", "DELETE",
-                                 self.url("integration", f"/api/admin/integrations/subscriptions/{response.json()['id']}"),
-                                 role=self.spec.admin_role)
+        create_url = self.url("integration", "/api/admin/integrations/subscriptions")
+        intent = self.compensate.intent(f"delete test subscription {name}", create_url)
+        response = self.http.post(create_url, headers=self.admin, json=sent)
+        self.compensate.refused(intent, response.status_code)
         created = answer(response, 201, "the admin adds a webhook subscription",
                          "IntegrationService must store partner subscriptions")
+        self.compensate.undo(f"delete test subscription {created['id']}", "DELETE",
+                             self.url("integration", f"/api/admin/integrations/subscriptions/{created['id']}"),
+                             role=self.spec.admin_role, intent=intent)
         url = self.url("integration", f"/api/admin/integrations/subscriptions/{created['id']}")
         return StoredRecord("integration", f"subscription {created['id']}", sent,
                             lambda: self._read(url, self.admin, "reading the subscription back"),

@@ -38,6 +38,9 @@ def evaluate_allowed_origin(origin: str, headers: Mapping[str, str], *, credenti
     lowered = _lower(headers)
     acao = lowered.get("access-control-allow-origin")
     findings = []
+    if acao == "*" and not credentials:
+        # "*" serves every origin a request without credentials, the same answer for all: no Vary needed
+        return findings
     if acao != origin:
         findings.append(Finding("cors-allowed-origin-not-echoed", f"Access-Control-Allow-Origin: {origin}",
                                 f"Access-Control-Allow-Origin: {acao}" if acao else "no Access-Control-Allow-Origin",

@@ -13,6 +13,8 @@ from golive.probes.findings import Finding
 ONE_YEAR = 31_536_000
 DISCLOSING_HEADERS = ("x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-generator", "sourcemap", "x-sourcemap")
 VERSION_IN_VALUE = re.compile(r"\d+(\.\d+)+|/\s*\d")
+# values that name no software ("X-Powered-By: hidden", Verdaccio's default)
+NEUTRAL_VALUES = frozenset({"", "-", "hidden", "none", "n/a", "redacted", "unknown", "private"})
 UNSAFE_REFERRER = frozenset({"unsafe-url", "no-referrer-when-downgrade"})
 
 
@@ -126,7 +128,7 @@ def evaluate_version_disclosure(headers: Mapping[str, str]) -> list[Finding]:
         findings.append(Finding("server-product-disclosed", "no Server header naming the software",
                                 f"Server: {server}", "drop the Server header (or set it to a neutral value)"))
     for name in DISCLOSING_HEADERS:
-        if name in lowered:
+        if name in lowered and lowered[name].strip().lower() not in NEUTRAL_VALUES:
             findings.append(Finding(f"{name}-disclosed", f"no {name} header", f"{name}: {lowered[name]}",
                                     f"stop sending {name} (framework/proxy setting)"))
     findings += [

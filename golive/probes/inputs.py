@@ -6,7 +6,9 @@ Each function returns request material or judges answers as data; the checks sen
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from golive.probes.findings import Finding
@@ -69,6 +71,74 @@ def evaluate_validation(case: ValidationCase, status_code: int) -> list[Finding]
     name = "validation-server-error" if status_code >= 500 else "validation-accepts-invalid-value"
     return [Finding(name, f"400 or 422 for the invalid {shown}", f"HTTP {status_code}",
                     "validate the field on the server (E.164 for phones, RFC 5322 for emails) before use")]
+
+
+# --- one parameter set to a value, wherever it travels -----------------------------------------
+
+@dataclass(frozen=True)
+class RequestParts:
+    """A request with one parameter set: the path (placeholders filled), query, body and headers."""
+
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    json: dict[str, Any] | None = None
+    form: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """httpx request arguments (the path is the caller's to turn into a URL)."""
+        kwargs: dict[str, Any] = {}
+        if self.params:
+            kwargs["params"] = self.params
+        if self.json is not None:
+            kwargs["json"] = self.json
+        if self.form is not None:
+            kwargs["data"] = self.form
+        if self.headers:
+            kwargs["headers"] = self.headers
+        return kwargs
+
+
+def place_value(path: str, location: str, name: str, value: str, *, path_values: Mapping[str, str] | None = None,
+                query: Mapping[str, Any] | None = None, body: Mapping[str, Any] | None = None,
+                form: bool = False) -> RequestParts:
+    """The request with ``value`` in parameter ``name`` at ``location`` (query, path, body, form or
+    header); the other parameters keep their harmless values. ``body`` is the valid body of a write
+    (sent as a form when ``form``), None for a request without one."""
+    values = dict(path_values or {})
+    params = dict(query or {})
+    payload = dict(body) if body is not None else None
+    headers: dict[str, str] = {}
+    if location == "path":
+        values[name] = value
+    elif location == "query":
+        params[name] = value
+    elif location in ("body", "form"):
+        payload = {**(payload or {}), name: value}
+        form = form or location == "form"
+    elif location == "header":
+        headers[name] = value
+    else:
+        raise ValueError(f"unknown parameter location {location!r}")
+    for placeholder, filled in values.items():
+        path = path.replace("{" + placeholder + "}", filled)
+    if payload is None:
+        return RequestParts(path, params, headers=headers)
+    return RequestParts(path, params, form=payload, headers=headers) if form else \
+        RequestParts(path, params, json=payload, headers=headers)
+
+
+def normal_answer(status_code: int) -> bool:
+    """What a control with a harmless value must get: 2xx, or a redirect (a page that forwards)."""
+    return 200 <= status_code < 400
+
+
+def control_failure(what: str, benign: str, status_code: int) -> str | None:
+    """Why probes of ``what`` prove nothing (None when the harmless control got a normal answer)."""
+    if normal_answer(status_code):
+        return None
+    return (f"{what} with the harmless value {benign!r} answered HTTP {status_code}, so the probes' answers "
+            "prove nothing (give a value, body or role the endpoint accepts in the profile)")
 
 
 # --- reflected XSS -----------------------------------------------------------------------------

@@ -87,10 +87,28 @@ def evaluate_enumeration(unknown_user: Sequence[LoginAnswer], wrong_password: Se
     return findings
 
 
-def evaluate_attempt_limit(statuses: Sequence[int], retry_after: str | None, burst: int, what: str) -> list[Finding]:
-    """After ``burst`` failed attempts the next must be refused with 429 and a Retry-After."""
+# how a limit that is not answered with 429 tells the client (Node-RED: HTTP 500 "Too many login attempts")
+LIMIT_WORDS = re.compile(r"(?i)too many|rate.?limit|locked|try again|wait \d|attempts")
+
+
+def evaluate_attempt_limit(statuses: Sequence[int], retry_after: str | None, burst: int, what: str,
+                           bodies: Sequence[str] = ()) -> list[Finding]:
+    """After ``burst`` failed attempts the next must be refused with 429 and a Retry-After.
+
+    A limit answered otherwise (the failure status changes to another one that says "too many
+    attempts") is a limit, wrongly signalled: a finding of its own, never "not limited"."""
     limited_at = next((index for index, status in enumerate(statuses) if status == 429), None)
     if limited_at is None:
+        signalled = next((index for index, status in enumerate(statuses)
+                          if index and status != statuses[0] and index < len(bodies)
+                          and LIMIT_WORDS.search(bodies[index] or "")), None)
+        if signalled is not None:
+            said = (bodies[signalled] or "").strip().replace("\n", " ")[:120]
+            return [Finding(
+                f"{what}-limit-not-429", "HTTP 429 with Retry-After when the limit is reached",
+                f"attempt {signalled + 1} answered HTTP {statuses[signalled]}: {said}",
+                f"answer a reached {what} limit with 429 and Retry-After (RFC 6585), not {statuses[signalled]}",
+            )]
         return [Finding(
             f"{what}-not-rate-limited", f"HTTP 429 by attempt {burst + 1}",
             f"{len(statuses)} attempts, none refused with 429 (statuses {sorted(set(statuses))})",
@@ -108,6 +126,13 @@ def evaluate_attempt_limit(statuses: Sequence[int], retry_after: str | None, bur
             f"Retry-After: {retry_after!r}", "say when the client may try again (RFC 9110 §10.2.3)",
         ))
     return findings
+
+
+def attempt_limit_title(findings: Sequence[Finding]) -> str:
+    """The failure's title as its evidence says: unlimited, or limited but answered wrongly."""
+    if any(f.name.endswith("-not-rate-limited") for f in findings):
+        return "password or one-time-code guessing is not limited"
+    return "the attempt limit does not answer 429 with Retry-After as the profile expects"
 
 
 def evaluate_rotation(first: str, rotated: str | None, replay_status: int, successor_status: int | None) -> list[Finding]:

@@ -19,6 +19,8 @@ class Parameter:
     required: bool = False
     type: str = "string"
     example: object = None
+    # the parameter's JSON schema as the description gives it ($refs resolved one level)
+    schema: dict[str, Any] | None = field(default=None, compare=False)
     format: str = ""  # the schema's format (email, uri, date-time, ...)
     pattern: str = ""  # the schema's pattern, when it declares one
 

@@ -60,7 +60,14 @@ def _safe_name(index: int, source: str) -> str:
     return f"{index:04d}__{base}"
 
 
-def scan_texts(texts: Mapping[str, str]) -> list[SecretHit]:
+# Minified front-end bundles are full of UI words ("password", "Heslo") and high-entropy data
+# (icons, hashes) that the keyword and entropy detectors take for secrets: in served JavaScript only
+# the detectors that recognise a credential by its shape are evidence.
+SHAPE_PLUGINS: list[dict[str, object]] = [
+    plugin for plugin in PLUGINS if plugin["name"] not in ("KeywordDetector", "Base64HighEntropyString")]
+
+
+def scan_texts(texts: Mapping[str, str], *, plugins: list[dict[str, object]] | None = None) -> list[SecretHit]:
     """Secrets in each text (source -> content), one hit per secret and source."""
     hits: list[SecretHit] = []
     with tempfile.TemporaryDirectory(prefix="golive-secrets-") as directory:
@@ -70,7 +77,7 @@ def scan_texts(texts: Mapping[str, str]) -> list[SecretHit]:
             name = _safe_name(index, source)
             (root / name).write_text(text, encoding="utf-8")
             names[name] = source
-        with transient_settings({"plugins_used": PLUGINS}):
+        with transient_settings({"plugins_used": PLUGINS if plugins is None else plugins}):
             collection = SecretsCollection(root=str(root))
             collection.scan_files(*names)
         for filename, secret in collection:

@@ -549,6 +549,15 @@ def evaluate_token_lifetime(claims: Mapping[str, Any], max_access: timedelta, *,
     return []
 
 
+def evaluate_stated_lifetime(expires_in_s: float, max_access: timedelta) -> list[Finding]:
+    """An opaque token's lifetime as its login answer states it (OAuth2 ``expires_in``)."""
+    stated = timedelta(seconds=round(expires_in_s))
+    if stated > max_access:
+        return [Finding("token-lifetime-too-long", f"expires_in <= {max_access}", f"expires_in = {stated}",
+                        f"shorten the access token lifetime to at most {max_access}")]
+    return []
+
+
 # Forgeries that are validly signed and change one claim: they test whether the system checks that
 # claim, so they apply only to claims the system enforces (and its tokens carry).
 FORGERY_CLAIM = {

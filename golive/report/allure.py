@@ -27,7 +27,7 @@ CATEGORIES = [
     {
         "name": "Environment problems (target unreachable or timed out)",
         "matchedStatuses": ["broken", "failed"],
-        "messageRegex": "(?s).*(unreachable|timed out|connection refused|did not answer).*",
+        "messageRegex": "(?s).*(unreachable|timed out|connection refused|did not answer|no answer within).*",
     },
     {
         "name": "Unverified (missing configuration, data or flags)",
@@ -90,6 +90,20 @@ def _synthetic(name: str, status: str, description: str, labels: dict[str, str],
 
 def _write(results_dir: Path, result: dict[str, Any]) -> None:
     (results_dir / f"{result['uuid']}-result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+def remove_decisions(results_dir: Path) -> int:
+    """Delete the decision results in ``results_dir`` (one folder holds one run's decision); returns how many."""
+    removed = 0
+    for path in results_dir.glob("*-result.json"):
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _labels(result).get("golive_kind") == "decision":
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def write_decision(results_dir: Path, document: dict[str, Any], started_ms: int | None = None) -> None:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
-from dataclasses import asdict
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import IO
 from pathlib import Path
 from typing import Any
 
-from golive.verdict import Verdict, prerequisites
+from golive.verdict import NO_GO, Verdict, prerequisites
+
+NOT_COMPLETED = "the run did not complete"
+LOCK_FILE = ".golive.lock"
 
 STATUS_ICONS = {
     "passed": "✅",
@@ -23,6 +31,7 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
     """The stable verdict.json shape: decision, reasons, run facts, and every check's result."""
     return {
         "decision": verdict.decision,
+        "complete": True,
         "reasons": verdict.reasons,
         **run,
         "counts": verdict.counts(),
@@ -32,6 +41,22 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
         "attestations": [
             {**asdict(attestation), "status": attestation.status.value} for attestation in verdict.attestations
         ],
+    }
+
+
+def in_progress_document(run: dict[str, Any]) -> dict[str, Any]:
+    """What the reports say while a run is under way: a run killed before its end leaves this, never
+    the previous run's decision."""
+    return {
+        "decision": NO_GO,
+        "complete": False,
+        "reasons": [NOT_COMPLETED],
+        **run,
+        "counts": {},
+        "prerequisites": [],
+        "known_issues": [],
+        "checks": [],
+        "attestations": [],
     }
 
 
@@ -48,9 +73,24 @@ def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def write_json(document: dict[str, Any], path: Path) -> None:
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a reader (or a kill) sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    replace_file(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def _cell(text: str) -> str:
@@ -61,6 +101,8 @@ def render_markdown(document: dict[str, Any]) -> str:
     lines = [
         f"# golive verdict: **{document['decision']}**",
         "",
+        *([] if document.get("complete", True) else [
+            "**This run did not complete** (it is still running, or it was killed): no decision was reached.", ""]),
         f"env `{document['env']}` ({document['env_kind']}) · profile `{document['profile']}` · "
         f"started {document['started_at']} · {document['duration_s']:.1f} s · commit `{document.get('commit') or '-'}`",
         "",
@@ -102,4 +144,44 @@ def render_markdown(document: dict[str, Any]) -> str:
 
 
 def write_markdown(document: dict[str, Any], path: Path) -> None:
-    path.write_text(render_markdown(document), encoding="utf-8")
+    replace_file(path, render_markdown(document))
+
+
+class ReportsBusy(Exception):
+    """Another run holds the reports folder's lock."""
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        super().__init__(holder or "another run")
+
+
+@dataclass
+class ReportsLock:
+    path: Path
+    handle: IO[str]
+
+    def release(self) -> None:
+        self.handle.close()  # closing the file drops the flock
+
+
+def lock_reports(directory: Path) -> ReportsLock:
+    """Take the reports folder's lock for this process (released when it ends, also by a kill).
+
+    Raises ReportsBusy, naming the holder, when another run has it.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / LOCK_FILE
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held open for the run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        raise ReportsBusy(holder) from None
+    handle.seek(0)
+    handle.truncate()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    handle.write(f"pid {os.getpid()}, started {started}\n")
+    handle.flush()
+    return ReportsLock(path, handle)

@@ -19,6 +19,8 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
         f"env {document['env']} ({document['env_kind']}) · profile {document['profile']} · "
         f"{len(document['checks'])} results: {counts or 'none'}",
     ]
+    if not document.get("complete", True):
+        lines.append("This run did not complete (interrupted): the decision covers only the checks that ran.")
     if document["reasons"]:
         lines.append("Why not GO:")
         lines += [f"  ✗ {reason}" for reason in document["reasons"][:limit]]

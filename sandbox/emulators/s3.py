@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -55,6 +55,19 @@ def build_router(settings: Settings) -> APIRouter:
 
     router = APIRouter()
 
+    def journal(method: str, path: str, query: str, status: int, headers: list[tuple[str, str]]) -> None:
+        """An accepted object PUT or DELETE is a "write", like a database change: the journal that
+        shows what a run left behind (bucket settings and the seed are not journaled)."""
+        bucket, _, key = path.lstrip("/").partition("/")
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        if method not in ("PUT", "DELETE") or status >= 300 or not key or set(params) - {"versionId", "x-id"}:
+            return
+        # a PUT writes a version; a DELETE of a version removes it, a plain DELETE only hides the key
+        version = (dict((name.lower(), value) for name, value in headers).get("x-amz-version-id", "")
+                   if method == "PUT" else params.get("versionId", ""))
+        log(logger, logging.INFO, "write", table=f"s3:{bucket}", action="insert" if method == "PUT" else "delete",
+            key=f"{key}@{version}" if version else key)
+
     def s3_response(status: int, headers: list[tuple[str, str]], body: bytes, method: str,
                     length: str | None) -> Response:
         response = Response(content=b"" if method == "HEAD" else body, status_code=status)
@@ -81,6 +94,7 @@ def build_router(settings: Settings) -> APIRouter:
         store = await run_in_threadpool(store_for, request)
         status, out_headers, data, length = await run_in_threadpool(
             store.call, request.method, unquote(inner_path), query, body, request.headers)
+        journal(request.method, unquote(inner_path), query, status, out_headers)
         return s3_response(status, out_headers, data, request.method, length)
 
     router.add_api_route(PREFIX, s3, methods=S3_METHODS, include_in_schema=False)

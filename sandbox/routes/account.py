@@ -57,10 +57,12 @@ def build_router(settings: Settings) -> APIRouter:
             user = session.scalar(select(User).where(User.username == principal.username))
             if user is None:
                 raise HTTPException(status_code=404, detail="No such user")
-            profile = session.get(UserProfile, user.username) or UserProfile(
-                username=user.username, display_name="", phone="", email=""
-            )
-            session.add(profile)
+            stored = session.get(UserProfile, user.username)
+            profile = stored or UserProfile(username=user.username, display_name="", phone="", email="")
+            if stored is None and any(str(changes.get(name) or "") != "" for name in ("display_name", "phone", "email")):
+                # a profile row is stored once something differs from the empty defaults: an update
+                # that changes nothing stores nothing
+                session.add(profile)
             for name, value in changes.items():
                 if name in ("display_name", "phone", "email"):
                     setattr(profile, name, str(value))

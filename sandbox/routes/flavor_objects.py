@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from sandbox.flavor_auth import Account, Accounts, FlavorTokens
 from sandbox.settings import Settings
@@ -102,11 +102,12 @@ def build_router(settings: Settings, tokens: FlavorTokens, *, me_path: str, pref
             return dict(found)
 
     @router.delete(item_path, dependencies=[owner_guard], status_code=204)
-    def delete(object_id: str, request: Request) -> JSONResponse:
+    def delete(object_id: str, request: Request) -> Response:
         with lock:
             load(object_id, request.state.account)
             del objects[object_id]
-        return JSONResponse(None, status_code=204)
+        # no body at all: a 204 that carries "null" leaves bytes on a kept-alive connection
+        return Response(status_code=204)
 
     @router.patch(me_path, dependencies=[Depends(tokens.guard())])
     async def update_me(request: Request) -> dict[str, Any]:

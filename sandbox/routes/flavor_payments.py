@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from sandbox.flavor_auth import Account, Accounts, FlavorTokens
-from sandbox.payments import PaymentOrder, new_order_id
+from sandbox.payments import PaymentOrder, forget_order, new_order_id, orders_with_receipt
 from sandbox.provider_webhooks import (
     handshake_response,
     meta_signature_ok,
@@ -55,6 +55,11 @@ def payments_router(settings: Settings, guard: Callable[[Request], Account], *, 
             session.add(row)
             return row.as_razorpay()
 
+    @router.get("/api/payments/orders", dependencies=signed_in)
+    def list_orders(receipt: str, request: Request) -> dict[str, object]:
+        with state_of(request).db.session() as session:
+            return orders_with_receipt(session, receipt)
+
     @router.get("/api/payments/orders/{order_id}", dependencies=signed_in)
     def get_order(order_id: str, request: Request) -> dict[str, object]:
         with state_of(request).db.session() as session:
@@ -70,7 +75,7 @@ def payments_router(settings: Settings, guard: Callable[[Request], Account], *, 
             row = session.get(PaymentOrder, order_id)
             if row is None:
                 raise HTTPException(404, "no such order")
-            session.delete(row)
+            forget_order(session, row)
         return Response(status_code=204)
 
     router.post("/api/webhooks/razorpay")(razorpay_order_webhook(

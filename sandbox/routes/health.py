@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,15 @@ SLOW_HEALTH_SECONDS = 1.2
 REPLICA_FLAVORS = frozenset({"consolidated"})
 REPLICA_LAG_HEALTHY_S = 0.4
 REPLICA_LAG_STALLED_S = 420.0
+# fault liveness_flaps: an instance that falls over for a few seconds, over and over (a crash loop
+# behind a load balancer): up for FLAP_PERIOD_S - FLAP_DOWN_S, then down for FLAP_DOWN_S
+FLAP_PERIOD_S = 8.0
+FLAP_DOWN_S = 3.0
+
+
+def flapped_down(elapsed_s: float) -> bool:
+    """Whether a flapping instance is down this far (seconds) into its life: the last part of each period."""
+    return elapsed_s % FLAP_PERIOD_S >= FLAP_PERIOD_S - FLAP_DOWN_S
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -27,6 +37,7 @@ def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["health"])
     # liveness answers say which build runs (version, commit), like a stamped production build
     release = ReleaseIdentity(settings)
+    born = time.monotonic()
 
     async def maybe_slow() -> None:
         if faults.active("slow_health"):
@@ -35,6 +46,8 @@ def build_router(settings: Settings) -> APIRouter:
     async def live() -> JSONResponse:
         await maybe_slow()
         if faults.active("liveness_down"):
+            return JSONResponse({"status": "down"}, status_code=503)
+        if faults.active("liveness_flaps") and flapped_down(time.monotonic() - born):
             return JSONResponse({"status": "down"}, status_code=503)
         return JSONResponse({"status": "ok", **release.fields()})
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from twilio.request_validator import RequestValidator
 
 from sandbox.auth import Principal, require_roles
-from sandbox.payments import PaymentOrder, new_order_id
+from sandbox.payments import PaymentOrder, forget_order, new_order_id, orders_with_receipt
 from sandbox.provider_webhooks import (
     b64url as _b64url,
     handshake_response,
@@ -67,6 +67,11 @@ def build_router(settings: Settings) -> APIRouter:
             session.add(row)
             return row.as_razorpay()
 
+    @router.get("/api/payments/orders")
+    def list_orders(receipt: str, request: Request, principal: AnyRole) -> dict[str, object]:
+        with state_of(request).db.session() as session:
+            return orders_with_receipt(session, receipt)
+
     @router.get("/api/payments/orders/{order_id}")
     def get_order(order_id: str, request: Request, principal: AnyRole) -> dict[str, object]:
         with state_of(request).db.session() as session:
@@ -82,7 +87,7 @@ def build_router(settings: Settings) -> APIRouter:
             row = session.get(PaymentOrder, order_id)
             if row is None:
                 raise HTTPException(404, "no such order")
-            session.delete(row)
+            forget_order(session, row)
         return Response(status_code=204)
 
     # --- Razorpay --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox.faults import ActiveFaults
@@ -27,6 +27,7 @@ from sandbox.tracker.models import (
     TrackerReferral,
     TrackerUser,
     TrackerVoiceNote,
+    TrackerWebhookEvent,
 )
 
 PLANS: dict[str, int] = {"go_pro_199": 19_900, "go_pro_499": 49_900}  # paise
@@ -270,8 +271,11 @@ def delete_family(session: Session, phone: str) -> int:
     """Data deletion: every row of the family (the tables the export reads), then the family;
     returns rows removed."""
     removed = 0
-    for model, column in PERSONAL_DATA:
-        removed += session.execute(delete(model).where(getattr(model, column) == phone)).rowcount or 0
+    # row by row through the session (not a bulk DELETE): the sandbox's write journal sees each one
+    for model, column in (*PERSONAL_DATA, (TrackerWebhookEvent, "phone")):
+        for row in session.scalars(select(model).where(getattr(model, column) == phone)).all():
+            session.delete(row)
+            removed += 1
     user = session.get(TrackerUser, phone)
     if user is not None:
         session.delete(user)

@@ -118,6 +118,8 @@ class TrackerWebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     source: Mapped[str] = mapped_column(String(12))
     received_at: Mapped[int] = mapped_column(Integer, default=now)
+    # the family the event was about: deleting the family's data forgets its events too
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)
 
 
 class TrackerAuditLog(Base):

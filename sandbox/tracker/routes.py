@@ -190,7 +190,7 @@ def build_router(settings: Settings) -> APIRouter:
                 if message_id:
                     if session.get(TrackerWebhookEvent, message_id) is not None:
                         return False  # Meta retried a message we already answered
-                    session.add(TrackerWebhookEvent(event_id=message_id, source="whatsapp"))
+                    session.add(TrackerWebhookEvent(event_id=message_id, source="whatsapp", phone=phone))
                 bot.handle(bot.BotContext(session, faults, today(), link_for), phone, name, message)
         except IntegrityError:
             return False
@@ -221,10 +221,13 @@ def build_router(settings: Settings) -> APIRouter:
                 if event_id:
                     if session.get(TrackerWebhookEvent, event_id) is not None:
                         return "duplicate_event"
-                    session.add(TrackerWebhookEvent(event_id=event_id[:80], source="razorpay"))
+                    processed = TrackerWebhookEvent(event_id=event_id[:80], source="razorpay")
+                    session.add(processed)
                 payment = session.get(TrackerPayment, link["id"])
                 if payment is None:
                     return "unknown_payment"
+                if event_id:
+                    processed.phone = payment.phone
                 if faults.active("tracker_payment_webhook_ignored"):
                     return "processed"  # the handler listens for payment.captured only
                 payment.status = "paid"

@@ -201,3 +201,34 @@ def test_forgeries_and_their_judgement():
 def test_token_in_url():
     assert share_links.token_of("https://x.example/t/abc.def") == "abc.def"
     assert share_links.with_token("https://x.example/t/abc.def", "zzz") == "https://x.example/t/zzz"
+
+
+@pytest.mark.parametrize(("location", "method_body", "expected"), [
+    ("query", None, {"params": {"page": "2", "q": "X"}}),
+    ("path", None, {"params": {"page": "2"}}),
+    ("header", None, {"params": {"page": "2"}, "headers": {"q": "X"}}),
+    ("body", {"name": "Asha", "q": "tea"}, {"params": {"page": "2"}, "json": {"name": "Asha", "q": "X"}}),
+    ("form", {"name": "Asha"}, {"params": {"page": "2"}, "data": {"name": "Asha", "q": "X"}}),
+    ("body", None, {"params": {"page": "2"}, "json": {"q": "X"}}),  # a body of just the probed field
+])
+def test_place_value_sets_one_parameter_where_it_travels(location, method_body, expected):
+    parts = inputs.place_value("/orgs/{org}/items/{q}", location, "q", "X", path_values={"org": "acme", "q": "1"},
+                               query={"page": "2"}, body=method_body)
+    assert parts.path == ("/orgs/acme/items/X" if location == "path" else "/orgs/acme/items/1")
+    assert parts.as_kwargs() == expected
+
+
+def test_place_value_keeps_the_sample_body_a_form_when_the_target_posts_forms():
+    parts = inputs.place_value("/login", "query", "next", "/x", body={"user": "a"}, form=True)
+    assert parts.as_kwargs() == {"params": {"next": "/x"}, "data": {"user": "a"}}
+    with pytest.raises(ValueError, match="unknown parameter location"):
+        inputs.place_value("/x", "cookie", "q", "X")
+
+
+@pytest.mark.parametrize(("status", "proves"), [(200, True), (204, True), (302, True), (400, False), (401, False),
+                                                (404, False), (422, False), (500, False)])
+def test_a_probe_counts_only_beside_a_normal_control(status, proves):
+    problem = inputs.control_failure("GET /search query q", "golive", status)
+    assert (problem is None) is proves
+    if problem:
+        assert f"HTTP {status}" in problem and "'golive'" in problem and "prove nothing" in problem

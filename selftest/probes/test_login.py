@@ -88,3 +88,16 @@ def test_the_username_is_taken_out_only_as_a_whole_value():
     from golive.probes.login import comparable_body
 
     assert comparable_body("<a href=/administration>admin</a>", "admin") == "<a href=/administration>«username»</a>"
+
+
+def test_a_limit_answered_with_500_is_a_limit_wrongly_signalled_not_no_limit():
+    from golive.probes.login import attempt_limit_title, evaluate_attempt_limit
+
+    statuses = [403, 403, 403, 403, 403, 500]
+    bodies = ['{"error":"unauthorized"}'] * 5 + ['{"message":"Too many login attempts. Wait 10 minutes and try again"}']
+    findings = evaluate_attempt_limit(statuses, None, 5, "login", bodies)
+    assert [f.name for f in findings] == ["login-limit-not-429"]
+    assert findings[0].found.startswith("attempt 6 answered HTTP 500: ")
+    assert attempt_limit_title(findings) == "the attempt limit does not answer 429 with Retry-After as the profile expects"
+    unlimited = evaluate_attempt_limit([401] * 6, None, 5, "login", ['{"error":"bad"}'] * 6)
+    assert attempt_limit_title(unlimited) == "password or one-time-code guessing is not limited"

@@ -454,3 +454,13 @@ def test_evaluate_forgery_response(status: int, expected: list[str]) -> None:
 
 def test_evaluate_forgery_response_accepts_configured_statuses() -> None:
     assert evaluate_forgery_response("expired", 403, expected=frozenset({401, 403})) == []
+
+
+def test_an_opaque_tokens_stated_lifetime_is_held_to_the_policy():
+    from datetime import timedelta
+
+    from golive.probes.tokens import evaluate_stated_lifetime
+
+    assert evaluate_stated_lifetime(3600, timedelta(minutes=60)) == []
+    week = evaluate_stated_lifetime(604800, timedelta(minutes=480))
+    assert [(f.name, f.found) for f in week] == [("token-lifetime-too-long", "expires_in = 7 days, 0:00:00")]

@@ -39,3 +39,20 @@ def test_duplicate_check_ids_are_refused(tmp_path: Path):
     completed = run_in(project, "--env", "prod")
     assert completed.returncode == 4
     assert "check ids must be unique" in completed.stderr and "SEC-CORS-001" in completed.stderr
+
+
+def test_a_check_joins_another_section_only_by_a_known_name(tmp_path: Path):
+    typo = 'from golive import check\n\n@check("INF-X-001", "x", also={"post_deploi": 1})\ndef test_x():\n    pass\n'
+    project = user_project(tmp_path, {"suites/infrastructure/test_x.py": typo})
+    completed = run_in(project, "--env", "prod")
+    assert completed.returncode == 4
+    assert "INF-X-001: also names 'post_deploi', not a section" in completed.stderr
+
+
+def test_only_a_readonly_check_can_be_observed():
+    import pytest
+
+    from golive import check
+
+    with pytest.raises(ValueError, match="only readonly checks can be observed"):
+        check("OBS-X-001", "x", safety="mutating", observe=True)

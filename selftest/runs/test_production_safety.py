@@ -45,11 +45,31 @@ def test_security_suite_against_production_changes_nothing(production_like, tmp_
     run = golive(tmp_path / "reports", "-m", "security", "--env", "prodlike", f"--envs-dir={envs}", "-n", "2")
     sandbox.stop()
     assert run.verdict["env_kind"] == "production"
-    mutating = {check["id"] for check in run.verdict["checks"] if check["safety"] == "mutating"}
-    assert mutating, "the suite has mutating checks to hold back"
-    assert all(run.status_of(check_id) == {"unverified"} for check_id in mutating)
+    mutating = [check for check in run.verdict["checks"] if check["safety"] == "mutating"]
+    held_back = [check for check in mutating if check["status"] == "unverified"]
+    assert held_back, "the suite has mutating checks to hold back"
+    assert all(check["message"] == "a mutating check against production needs --allow-writes" for check in held_back)
+    # the rest are checks of features the sandbox profile says it lacks (tracker: false): not applicable,
+    # as the profile says, whatever flag they would need
+    assert all(check["status"] == "not_applicable" and "the profile says" in check["message"]
+               for check in mutating if check not in held_back)
     assert writes(sandbox.log_path) == []
     assert len(run.verdict["checks"]) > 100, "the sweep really ran"
+
+
+def test_post_deploy_against_production_without_flags_reads_only(production_like, tmp_path):
+    """The read-only parts of the post-deploy suite run without flags; what would write or pay waits for them."""
+    sandbox, envs = production_like
+    run = golive(tmp_path / "reports", "-m", "post_deploy", "--env", "prodlike", f"--envs-dir={envs}")
+    sandbox.stop()
+    assert run.verdict["env_kind"] == "production"
+    by_safety: dict[str, set[str]] = {}
+    for check in run.verdict["checks"]:
+        by_safety.setdefault(check["safety"], set()).add(check["status"])
+    assert by_safety["readonly"] <= {"passed", "not_applicable"} and "passed" in by_safety["readonly"], by_safety
+    assert by_safety["mutating"] <= {"unverified", "not_applicable"}, by_safety
+    assert by_safety.get("money", {"unverified"}) <= {"unverified", "not_applicable"}, by_safety
+    assert writes(sandbox.log_path) == []
 
 
 def test_with_allow_writes_everything_created_is_undone(production_like, tmp_path):

@@ -82,7 +82,9 @@ def test_stopped_target_is_no_go_with_unreachable_in_bounded_time(tmp_path):
     run = golive(tmp_path / "reports", "-m", "critical", "--env", "stopped", f"--envs-dir={envs}")
     assert run.exit_code == 1, run.output
     assert run.verdict["decision"] == "NO-GO"
-    assert run.verdict["reasons"][0].startswith("unreachable: http://127.0.0.1:")
+    # one cause, listed once: every check that met the dead port (HTTP, HTTPS, the browser, S3) says the same
+    assert run.verdict["reasons"][0].startswith(f"unreachable: http://127.0.0.1:{port} (connection refused): ")
+    assert [reason for reason in run.verdict["reasons"] if str(port) in reason] == run.verdict["reasons"][:1]
     assert "Traceback" not in run.output
     assert run.elapsed_s < 30
 
@@ -101,7 +103,10 @@ def test_black_holed_target_is_no_go_in_bounded_time(tmp_path):
         run = golive(tmp_path / "reports", "-m", "critical", "--env", "hole", f"--envs-dir={envs}")
     assert run.exit_code == 1, run.output
     # Whichever check meets the hole first (HTTP read timeout or the browser) marks it; the rest fail fast.
-    assert any("no answer within" in reason or "Timeout" in reason for reason in run.verdict["reasons"]), run.verdict["reasons"]
+    # It accepts connections: slow or hung, which the verdict says, not "unreachable" like a dead port.
+    about_the_hole = [reason for reason in run.verdict["reasons"] if f"127.0.0.1:{port}" in reason]
+    assert about_the_hole and all("no answer within" in reason for reason in about_the_hole), run.verdict["reasons"]
+    assert not any("unreachable" in reason or "Timeout" in reason for reason in about_the_hole)
     assert "Traceback" not in run.output
     assert run.elapsed_s < 45
 
@@ -116,6 +121,37 @@ def test_configuration_errors_are_listed_together_before_any_test(tmp_path):
     assert "${SANDBOX_ADMIN_PASSWORD}" in run.output and "${SANDBOX_CASHIER_PASSWORD}" in run.output
     assert "Traceback" not in run.output and "passed" not in run.output
     assert not (tmp_path / "reports" / "verdict.json").exists()
+
+
+def test_every_configuration_mistake_is_listed_at_once_with_file_and_line_and_exit_6(tmp_path):
+    project = user_project(tmp_path, {
+        "envs/prod.env": "GOLIVE_ENV_KIND=production\nGOLIVE_PROFILE=shop\nAPI=https://shop.invalid\nnot an assignment\n",
+        "profiles/shop.yaml": textwrap.dedent("""\
+            name: shop
+            services: [{name: api, base_url: '${API}'}]
+            cors: {service: apii, allowed_origins: "https://admin.shop.invalid"}
+            headers: {service: web}
+            http_timeout_s: fast
+            """),
+        "signoffs/prod/waivers.yaml": "waivers:\n  - {check: SEC-CORS-001, reason: accepted, approver: QA Lead, expires: 2026-13-45}\n",
+        "suites/infrastructure/test_read.py": SHOP_SUITE,
+    })
+    completed = run_in(project, "--env", "prod")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 6, output
+    for problem in (
+        "env prod.env, line 4: cannot be parsed (expected KEY=value, quotes closed)",
+        "profile shop.yaml, line 3: cors.allowed_origins: expected a valid list (found 'https://admin.shop.invalid')",
+        "profile shop.yaml, line 5: http_timeout_s: expected a valid number, unable to parse string as a number (found 'fast')",
+        "profile shop.yaml, line 3: cors.service: names service 'apii', not one of ['api']",
+        "profile shop.yaml, line 4: headers.service: names service 'web', not one of ['api']",
+        "waivers.yaml, line 2: waivers[0].expires: expected a valid date or datetime, month value is outside",
+    ):
+        assert output.count(problem) == 1, f"{problem!r} not listed once in:\n{output}"
+    assert "Traceback" not in output and "INTERNALERROR" not in output
+    assert "python-dotenv could not parse" not in output
+    assert "Input should be False" not in output, "one line per wrong field, no union noise"
+    assert not (project / "reports" / "verdict.json").exists()
 
 
 def test_unknown_env_is_a_usage_error_listing_the_envs(tmp_path):
@@ -212,6 +248,56 @@ def test_production_needs_allow_writes_for_mutating_checks(tmp_path, flags, deci
     else:
         assert statuses == {"DAT-STOCK-001": "unverified", "INF-READ-001": "passed"}
         assert any("needs --allow-writes" in reason for reason in verdict["reasons"])
+
+
+NOT_APPLICABLE_OR_WRITING_SUITE = '''
+import pytest
+from golive import check, not_applicable
+from golive.http import HttpClient
+
+@pytest.fixture
+def returns_flow():
+    not_applicable("the profile says the target takes no returns (returns: false)")
+
+@pytest.fixture
+def created_order(listener_url):
+    with HttpClient(safety="mutating", retries=0) as http:
+        return http.post(f"{listener_url}/api/orders", json={"note": "golive test order"}).json()
+
+@check("DAT-RETURN-001", "Returns restock once", critical=True, safety="mutating")
+def test_returns(returns_flow):
+    pass
+
+@check("DAT-ORDER-001", "An order deducts stock once", critical=True, safety="mutating")
+def test_order(created_order):
+    pass
+
+@check("INF-READ-001", "A read-only check", critical=True)
+def test_read():
+    pass
+'''
+
+
+def test_production_without_flags_says_not_applicable_where_the_profile_says_so_and_sends_no_write(tmp_path):
+    with socket.socket() as listener:  # would record any connection the refused write made
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        project = user_project(tmp_path, {
+            "suites/data_integrity/test_writes.py": NOT_APPLICABLE_OR_WRITING_SUITE,
+            "suites/conftest.py": f"import pytest\n\n@pytest.fixture\ndef listener_url():\n    return {url!r}\n",
+        })
+        completed = run_in(project, "--env", "prod")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nothing connected: the write was refused before it was sent
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    outcomes = {check["id"]: (check["status"], check["message"]) for check in verdict["checks"]}
+    assert outcomes == {
+        "DAT-RETURN-001": ("not_applicable", "the profile says the target takes no returns (returns: false)"),
+        "DAT-ORDER-001": ("unverified", "a mutating check against production needs --allow-writes"),
+        "INF-READ-001": ("passed", ""),
+    }, completed.stdout
 
 
 SHOP_CHECKLIST = """\

@@ -28,13 +28,17 @@ def test_faults_json_is_the_stable_interface():
     faults = json.loads(result.stdout)
     assert {f["name"] for f in faults} == set(CATALOG)
     for fault in faults:
-        # env is optional (the golive env whose flavor has the defect), absent means "local"
-        assert set(fault) - {"env"} == {"name", "description", "checks"}
+        # env is optional (the golive env whose flavor has the defect), absent means "local";
+        # args is optional (golive arguments the fault needs to show, e.g. an observation window);
+        # env_borne is optional (the env itself carries the defect)
+        assert set(fault) - {"env", "env_borne", "args"} == {"name", "description", "checks"}
         assert fault.get("env", "local") != "local" or "env" not in fault
+        assert fault.get("args", ["--any"]) and all(isinstance(a, str) for a in fault.get("args", []))
         assert isinstance(fault["checks"], list) and fault["checks"]
     by_name = {f["name"]: f for f in faults}
     assert by_name["cors_reflects_any_origin"]["checks"] == ["SEC-CORS-002", "SEC-CORS-003", "SEC-CORS-004"]
     assert by_name["jwt_key_confusion_accepted"]["env"] == "realserv-local"
+    assert by_name["liveness_flaps"]["args"] == ["--observe", "20s", "--every", "2s"]
 
 
 def test_faults_table():

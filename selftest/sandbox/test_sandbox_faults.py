@@ -79,6 +79,19 @@ def test_fault_liveness_down(make_client):
         assert response.json() == {"status": "down"}
 
 
+def test_fault_liveness_flaps(make_client):
+    from sandbox.routes.health import FLAP_DOWN_S, FLAP_PERIOD_S, flapped_down
+
+    # down for the last FLAP_DOWN_S of every period, up for the rest, period after period
+    grid = [step / 10 for step in range(int(FLAP_PERIOD_S * 10) * 3)]
+    down = [at for at in grid if flapped_down(at)]
+    assert len(down) == pytest.approx(len(grid) * FLAP_DOWN_S / FLAP_PERIOD_S, abs=3)
+    assert not flapped_down(0.0) and flapped_down(FLAP_PERIOD_S - 0.1) and not flapped_down(FLAP_PERIOD_S + 0.1)
+    client = make_client("liveness_flaps")
+    answers = {(r.status_code, r.json()["status"]) for r in (client.get(p) for p in ("/health/live", "/api/health"))}
+    assert answers <= {(200, "ok"), (503, "down")}  # which of the two depends on the moment: a window decides
+
+
 def test_fault_database_unreachable(make_client, kit):
     client = make_client("database_unreachable")
     assert client.get("/health/live").status_code == 200  # the process itself is alive
@@ -1049,6 +1062,13 @@ def test_fault_default_admin_password(make_client):
     assert faulty.status_code == 200 and faulty.json()["access_token"]
 
 
+def test_fault_weak_account_password(make_client):
+    attempt = {"username": "cashier", "password": "changethis"}
+    assert make_client().post("/api/auth/login", json=attempt).status_code == 401
+    faulty = make_client("weak_account_password").post("/api/auth/login", json=attempt)
+    assert faulty.status_code == 200 and faulty.json()["access_token"]
+
+
 # --- API description (OpenAPI) sweeps ---------------------------------------------------------
 
 
@@ -1205,3 +1225,20 @@ def test_fault_rate_limits_lowered(make_client):
     assert 1 <= int(api[-1].headers["retry-after"]) <= 10
     probe, login, api = limits(make_client())  # the selftest's generous API and login limits
     assert probe == [200, 200, 200] and login == [401] * 6 and {r.status_code for r in api} == {200}
+
+
+def test_fault_search_limit_unbounded(make_client, kit):
+    beyond_64_bits = {"limit": str(2**63)}
+    for client, expected in ((make_client(), 200), (make_client("search_limit_unbounded"), 500)):
+        headers = kit.bearer(kit.login(client, "cashier")["access_token"])
+        assert client.get("/api/products/search", params=beyond_64_bits, headers=headers).status_code == expected
+
+
+def test_fault_role_refusal_unauthorized(make_client, kit):
+    """Still a refusal (SEC-AUTHZ-001 passes), with 401 where the sandbox's policy names 403."""
+    faulty = make_client("role_refusal_unauthorized")
+    manager = kit.bearer(kit.login(faulty, "manager")["access_token"])
+    assert faulty.get("/api/admin/users", headers=manager).status_code == 401
+    assert faulty.get("/api/reports/sales", headers=manager).status_code == 200
+    healthy = make_client()
+    assert healthy.get("/api/admin/users", headers=kit.bearer(kit.login(healthy, "manager")["access_token"])).status_code == 403

@@ -155,7 +155,7 @@ def test_every_problem_is_reported_at_once(project):
     assert any("GOLIVE_ENV_KIND must be one of local, staging, production (found nothing)" in p for p in problems)
     assert any("references ${ADMIN_PASSWORD}, which the env does not set" in p for p in problems)
     assert any("references ${ADMIN_USER}, which the env does not set" in p for p in problems)
-    assert any("profile shop.yaml: http_timeout_s:" in p for p in problems)
+    assert "profile shop.yaml, line 9: http_timeout_s: expected a value greater than 0 (found 0)" in problems
     assert len(problems) == 4, problems
     # one message carries them all
     for problem in problems:
@@ -284,4 +284,112 @@ def test_golive_profile_path_that_does_not_exist_names_the_file(project):
     assert raised.value.problems == [
         "env staging.env: GOLIVE_PROFILE=conformance/shop/profile.yaml: no such file "
         f"({project.path / 'conformance/shop/profile.yaml'})"
+    ]
+
+
+def test_an_env_line_that_cannot_be_parsed_is_a_problem_naming_file_and_line_not_its_value(project, caplog):
+    project.env("staging.env", SHOP_ENV + "    this line is no assignment\n    API_TOKEN=\"s3cr3t-never-shown\n")
+    project.profile("shop", SHOP_PROFILE)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [
+        "env staging.env, line 7: cannot be parsed (expected KEY=value, quotes closed)",
+        "env staging.env, line 8: cannot be parsed (expected KEY=value, quotes closed; it starts with API_TOKEN)",
+    ]
+    assert "s3cr3t" not in str(raised.value)
+    assert "python-dotenv could not parse" not in caplog.text, "reported once, as a problem, not as a warning"
+
+
+BROKEN_REFERENCES_PROFILE = """
+    name: shop
+    services:
+      - name: api
+        base_url: https://api.shop.test
+    auth:
+      login: {service: idp, path: /login}
+      roles:
+        admin: {username: admin, password: pw}
+      protected:
+        - {service: api, path: /orders, roles: [root]}
+    cors:
+      service: apii
+      allowed_origins: ["https://admin.shop.test"]
+    headers:
+      service: web
+"""
+
+
+def test_every_undefined_service_reference_is_reported_with_its_line(project):
+    project.env("staging.env", SHOP_ENV)
+    project.profile("shop", BROKEN_REFERENCES_PROFILE)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [
+        "profile shop.yaml, line 6: auth.login.service: names service 'idp', not one of ['api']",
+        "profile shop.yaml, line 9: auth.protected[GET /orders] names unknown roles ['root']",
+        "profile shop.yaml, line 12: cors.service: names service 'apii', not one of ['api']",
+        "profile shop.yaml, line 15: headers.service: names service 'web', not one of ['api']",
+    ]
+
+
+def test_undefined_service_references_are_reported_along_with_other_errors(project):
+    project.env("staging.env", SHOP_ENV)
+    project.profile("shop", BROKEN_REFERENCES_PROFILE + "    http_timeout_s: fast\n")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    problems = raised.value.problems
+    assert problems[0] == "profile shop.yaml, line 16: http_timeout_s: expected a valid number, unable to parse string as a number (found 'fast')"
+    assert [p for p in problems if "names service" in p] == [
+        "profile shop.yaml, line 6: auth.login.service: names service 'idp', not one of ['api']",
+        "profile shop.yaml, line 12: cors.service: names service 'apii', not one of ['api']",
+        "profile shop.yaml, line 15: headers.service: names service 'web', not one of ['api']",
+    ]
+
+
+@pytest.mark.parametrize("section, expected", [
+    # a value of the wrong shape inside a section: the section's field, not one line per union branch
+    ('cors: {service: api, allowed_origins: "https://admin.shop.test"}',
+     "profile shop.yaml, line 9: cors.allowed_origins: expected a valid list (found 'https://admin.shop.test')"),
+    # a value that fits no branch at all: what would fit
+    ("cors: 5", "profile shop.yaml, line 9: cors: expected a Cors mapping or false (found 5)"),
+    ("http_timeout_s: fast",
+     "profile shop.yaml, line 9: http_timeout_s: expected a valid number, unable to parse string as a number (found 'fast')"),
+    ("corss: {service: api}", "profile shop.yaml, line 9: corss: unknown key (did you mean cors?)"),
+])
+def test_a_type_error_in_one_field_is_one_line_with_file_line_and_what_was_expected(project, section, expected):
+    project.env("staging.env", SHOP_ENV)
+    project.profile("shop", SHOP_PROFILE.split("    cors:")[0] + "    " + section + "\n")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [expected]
+
+
+def test_a_misspelt_nested_key_gets_a_did_you_mean(project):
+    project.env("staging.env", SHOP_ENV)
+    project.profile("shop", SHOP_PROFILE.replace('password: "${ADMIN_PASSWORD}"', 'pasword: "${ADMIN_PASSWORD}"'))
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert "profile shop.yaml, line 8: auth.roles.admin.pasword: unknown key (did you mean password?)" in raised.value.problems
+
+
+def test_a_misspelt_required_env_key_gets_a_did_you_mean(project):
+    project.env("staging.env", SHOP_ENV.replace("GOLIVE_ENV_KIND=staging", "GOLIVE_ENV_KND=staging"))
+    project.profile("shop", SHOP_PROFILE)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [
+        "env staging.env: GOLIVE_ENV_KIND must be one of local, staging, production (found nothing); "
+        "the file sets GOLIVE_ENV_KND: did you mean GOLIVE_ENV_KIND?"
     ]

@@ -195,11 +195,37 @@ def test_a_read_timeout_is_not_retried_and_marks_the_origin_as_not_answering(res
     with client(retries=2, timeout=3) as http:
         with pytest.raises(TargetUnreachable) as raised:
             http.get(f"{API}/slow")
-        with pytest.raises(TargetUnreachable, match=r"no answer within 3 s"):
+        with pytest.raises(TargetUnreachable) as later:
             http.get(f"{API}/other")
 
-    assert str(raised.value) == f"timed out: GET {API}/slow (no answer within 3 s)"
+    # slow or hung, said so: not "unreachable", which a refused connection is
+    assert str(raised.value) == f"no answer within 3 s: {API} accepts connections but did not answer (slow or hung, not down)"
+    assert str(later.value) == str(raised.value), "one cause, in the same words for every check it breaks"
     assert route.call_count == 1
+
+
+def test_every_check_meeting_a_dead_endpoint_reports_it_in_the_same_words():
+    shared = Reachability()
+    first = shared.mark("http://localhost:8443/health", "connection refused")
+    assert first == "unreachable: http://127.0.0.1:8443 (connection refused)"
+    for url in ("https://localhost:8443/", "http://127.0.0.1:8443/admin/login", "http://[::1]:8443/x"):
+        with pytest.raises(TargetUnreachable) as raised:
+            shared.check(url)
+        assert str(raised.value) == first
+    assert shared.mark("http://127.0.0.1:8443/", "no answer within 5 s") == first, "the first cause stays"
+
+
+@pytest.mark.parametrize("playwright_error, reason", [
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:1/admin/login\nCall log: ...", "connection refused"),
+    ("Page.goto: Timeout 15000ms exceeded.\nCall log:\n  - navigating to ...", "no answer within 15 s"),
+    ("Page.goto: net::ERR_NAME_NOT_RESOLVED at https://admin.shop.invalid/", "DNS name not found"),
+    ("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x/", "net::ERR_CERT_AUTHORITY_INVALID"),
+    ("Page.goto: Target page, context or browser has been closed", ""),
+])
+def test_a_browser_navigation_failure_reads_like_the_http_layers(playwright_error, reason):
+    from golive.browser import navigation_failure
+
+    assert navigation_failure(playwright_error) == reason
 
 
 def _closed_loopback_port() -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import httpx
 
 from golive.http import HttpClient
-from golive.ledger import Ledger, Undo, run_tag, run_undos
+from golive.cleanup import Replayer, Target
+from golive.ledger import Intent, Ledger, Sweep, Undo, run_tag, run_undos, s3_target, s3_url
 from golive.redaction import MASK, Redactor
 
 
@@ -20,9 +22,9 @@ def test_pending_is_what_was_created_and_not_undone_newest_first(tmp_path):
     first, second, third = (Undo(f"delete order {n}", "DELETE", f"http://127.0.0.1:9/orders/{n}") for n in (1, 2, 3))
     for undo in (first, second, third):
         ledger.created(undo)
-    ledger.settled(second, done=True, outcome="HTTP 204")
-    ledger.settled(third, done=False, outcome="HTTP 500")
-    assert [undo.description for undo in ledger.pending()] == ["delete order 3", "delete order 1"]
+    ledger.settled(second.id, done=True, outcome="HTTP 204")
+    ledger.settled(third.id, done=False, outcome="HTTP 500")
+    assert [item.description for item in ledger.pending()] == ["delete order 3", "delete order 1"]
 
 
 def test_undos_run_and_failures_are_named(tmp_path):
@@ -42,7 +44,7 @@ def test_undos_run_and_failures_are_named(tmp_path):
     assert seen == ["POST /orders/1", "POST /orders/2"]
     assert problems == ["cancel order 2: POST http://127.0.0.1:9/orders/2 answered HTTP 409, "
                         "expected one of [200, 201, 202, 204, 404]"]
-    assert [undo.description for undo in ledger.pending()] == ["cancel order 2"]
+    assert [item.description for item in ledger.pending()] == ["cancel order 2"]
 
 
 def test_an_unreachable_target_is_a_problem_not_a_crash(tmp_path):
@@ -56,7 +58,7 @@ def test_an_unreachable_target_is_a_problem_not_a_crash(tmp_path):
     with client(refuse) as http:
         problems = run_undos(ledger, [undo], lambda u: http.request(u.method, u.url, intent="write").status_code)
     assert len(problems) == 1 and problems[0].startswith("restock: POST http://127.0.0.1:9/stock failed")
-    assert ledger.pending() == [undo]
+    assert [item.undo for item in ledger.pending()] == [undo]
 
 
 def test_concurrent_writers_keep_every_line(tmp_path):
@@ -78,6 +80,104 @@ def test_the_file_is_redacted_and_a_masked_undo_is_named_not_sent(tmp_path):
     ledger.created(Undo("delete test family", "DELETE", signed))
     assert "c2lnbmF0dXJl" not in ledger.path.read_text()
     sent: list[Undo] = []
-    problems = run_undos(ledger, ledger.pending(), lambda undo: sent.append(undo) or 204, masked=MASK)
+    problems = run_undos(ledger, [item.undo for item in ledger.pending() if item.undo],
+                         lambda undo: sent.append(undo) or 204, masked=MASK)
     assert sent == [] and problems[0].startswith("delete test family: its request held a credential")
     assert len(ledger.pending()) == 1
+
+
+def test_an_intent_without_its_id_is_swept_and_with_it_the_exact_undo_is_pending(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    sweep = Sweep("http://127.0.0.1:9/orders?receipt=golive-x-1", "DELETE", "http://127.0.0.1:9/orders/{id}", "admin")
+    answered = Intent("cancel test order (receipt golive-x-1)", "prod", "api", tag="golive-x", sweep=sweep)
+    lost = Intent("cancel test order (receipt golive-x-2)", "prod", "api", tag="golive-x", sweep=sweep)
+    for intent in (answered, lost):
+        ledger.intent(intent)
+    ledger.created(Undo("cancel test order 7", "DELETE", "http://127.0.0.1:9/orders/7", "admin",
+                        env="prod", service="api", id=answered.id))
+    first, second = ledger.pending()
+    assert (first.intent_id, first.sweep, first.undo) == (lost.id, sweep, None)
+    assert second.intent_id == answered.id and second.undo and second.undo.url.endswith("/orders/7")
+    assert second.sweep is None
+
+
+def test_an_intent_with_a_known_key_carries_its_undo(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    undo = Undo("delete upload", "DELETE", s3_url("media", "golive-checks/golive-x.pdf"), env="prod", service="storage")
+    ledger.intent(Intent(undo.description, "prod", "storage", undo=undo, id=undo.id))
+    assert [item.undo for item in ledger.pending()] == [undo]
+    assert s3_target(undo.url) == ("media", "golive-checks/golive-x.pdf", None)
+
+
+def test_undos_go_only_to_the_services_and_bucket_of_the_env_that_recorded_them():
+    target = Target("prod", {"api": "https://api.example.com", "admin": "https://example.com:8443/admin"},
+                    frozenset({"media"}))
+    assert target.refusal("prod", "api", "https://api.example.com:443/orders/1") is None
+    assert target.refusal("prod", "admin", "https://example.com:8443/other") is None
+    assert target.refusal("prod", "storage", "s3://media/golive-checks/x.pdf") is None
+    assert target.refusal("staging", "api", "https://api.example.com/orders/1") == "recorded by env 'staging', not 'prod'"
+    assert target.refusal("prod", "api", "http://api.example.com/orders/1") == (
+        "http://api.example.com/orders/1 is not on service api of env 'prod' (https://api.example.com:443)")
+    assert target.refusal("prod", "api", "https://api.example.com:444/orders/1") is not None
+    assert target.refusal("prod", "api", "https://api.example.com.evil.test/orders/1") is not None
+    assert target.refusal("prod", "mail", "https://api.example.com/orders/1") == "service 'mail' is not a service of env 'prod'"
+    assert target.refusal("prod", "storage", "s3://other-bucket/x") == "bucket 'other-bucket' is not one of env 'prod''s buckets"
+    assert target.service_of("https://api.example.com/x") == "api" and target.service_of("https://evil.test/") == ""
+
+
+def test_a_refused_undo_is_never_sent_and_the_rest_still_runs(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    target = Target("prod", {"api": "http://127.0.0.1:9"})
+    ours = Undo("cancel order 1", "DELETE", "http://127.0.0.1:9/orders/1", "admin", env="prod", service="api")
+    foreign = Undo("cancel order 2", "DELETE", "http://127.0.0.1:10/orders/2", "admin", env="prod", service="api")
+    for undo in (ours, foreign):
+        ledger.created(undo)
+    sent, logins = [], []
+
+    def send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        sent.append((method, url, headers))
+        return 204, None
+
+    problems = Replayer(target, send, lambda role: logins.append(role) or {"Authorization": "Bearer token-of-" + role}).run(ledger, ledger.pending())
+    assert sent == [("DELETE", "http://127.0.0.1:9/orders/1", {"Authorization": "Bearer token-of-admin"})]
+    assert problems == ["cancel order 2: refused, http://127.0.0.1:10/orders/2 is not on service api of env 'prod' "
+                        "(http://127.0.0.1:9)"]
+    assert [item.description for item in ledger.pending()] == ["cancel order 2"]
+
+
+def test_a_sweep_undoes_what_its_listing_finds_and_settles_the_intent(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    sweep = Sweep("http://127.0.0.1:9/orders?receipt=golive-x-1", "DELETE", "http://127.0.0.1:9/orders/{id}", "admin")
+    ledger.intent(Intent("cancel test order", "prod", "api", tag="golive-x", sweep=sweep))
+    sent = []
+
+    def send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        sent.append(f"{method} {url}")
+        return (200, {"items": [{"id": "order_1"}]}) if method == "GET" else (204, None)
+
+    problems = Replayer(Target("prod", {"api": "http://127.0.0.1:9"}), send, lambda role: {"Authorization": "Bearer t"}).run(ledger, ledger.pending())
+    assert problems == []
+    assert sent == ["GET http://127.0.0.1:9/orders?receipt=golive-x-1", "DELETE http://127.0.0.1:9/orders/order_1"]
+    assert ledger.pending() == []
+
+
+def test_a_signed_link_undo_asks_for_a_fresh_link_and_never_follows_one_outside_the_env(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    target = Target("prod", {"api": "http://127.0.0.1:9"})
+    family = Undo("delete test family +919800000042", "DELETE", "/data", env="prod", service="api",
+                  subject="+919800000042")
+    ledger.intent(Intent(family.description, "prod", "api", undo=family, id=family.id))
+    sent = []
+
+    def send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        sent.append(f"{method} {url}")
+        return 204, None
+
+    links = {"+919800000042": "http://127.0.0.1:9/mytracker/eyJzdWIiOiIrOTE5In0.c2ln"}
+    assert Replayer(target, send, lambda role: {"Authorization": "Bearer t"}, link_for=links.__getitem__).run(ledger, ledger.pending()) == []
+    assert sent == ["DELETE http://127.0.0.1:9/mytracker/eyJzdWIiOiIrOTE5In0.c2ln/data"]
+
+    ledger.intent(Intent(family.description, "prod", "api", undo=replace(family, id="2" * 32), id="2" * 32))
+    elsewhere = {"+919800000042": "http://127.0.0.1:10/mytracker/eyJzdWIiOiIrOTE5In0.c2ln"}
+    problems = Replayer(target, send, lambda role: {"Authorization": "Bearer t"}, link_for=elsewhere.__getitem__).run(ledger, ledger.pending())
+    assert len(sent) == 1 and "is not on service api of env 'prod'" in problems[0]

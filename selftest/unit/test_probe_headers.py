@@ -30,7 +30,6 @@ OWASP = {
     "Cross-Origin-Embedder-Policy": "require-corp",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cache-Control": "no-store, max-age=0",
-    "Server": "nginx",
 }
 
 

@@ -55,3 +55,58 @@ def test_absent_features_say_false():
     loaded = profile(authorization=False, service_endpoints=False,
                      auth={**BASE["auth"], "mfa": False, "refresh": False, "login_rate_limit": False})
     assert loaded.authorization is False and loaded.service_endpoints is False
+
+
+ORDERS = {"name": "orders", "service": "api", "list_path": "/orders", "item_path": "/orders/{id}",
+          "owner_role": "user", "other_role": "user2"}
+
+
+def test_owned_objects_locate_entries_and_ids_by_json_path():
+    loaded = profile(authorization={"objects": [{**ORDERS, "items": "$.data[*]", "id": "$.uuid",
+                                                 "update": {"note": "x"}, "update_method": "PUT"}]})
+    [owned] = loaded.authorization.objects
+    assert (owned.items, owned.id, owned.update, owned.update_method) == ("$.data[*]", "$.uuid", {"note": "x"}, "PUT")
+    defaults = profile(authorization={"objects": [ORDERS]}).authorization.objects[0]
+    assert (defaults.items, defaults.id, defaults.update, defaults.update_method) == (None, "$.id", False, "PATCH")
+    # "patch" is the update's older name and still loads
+    assert profile(authorization={"objects": [{**ORDERS, "patch": {"note": "y"}}]}).authorization.objects[0].update \
+        == {"note": "y"}
+
+
+@pytest.mark.parametrize(("owned", "message"), [
+    ({**ORDERS, "items": "$.data["}, "is not a JSONPath"),
+    ({**ORDERS, "id": "$.a b"}, "is not a JSONPath"),
+    ({**ORDERS, "item_path": "/orders/1"}, "needs the {id} placeholder"),
+    ({**ORDERS, "update_method": "DELETE"}, "update_method"),
+])
+def test_owned_object_mistakes_are_refused(owned, message):
+    with pytest.raises(ValidationError, match=message):
+        profile(authorization={"objects": [owned]})
+
+
+def test_sensitive_fields_edit_the_default_or_replace_it():
+    edited = profile(authorization={"sensitive_fields": {"add": ["ssn"], "remove": ["secret", "API_KEY"]}})
+    names = edited.authorization.sensitive_fields
+    assert "ssn" in names and "password_hash" in names and "secret" not in names and "api_key" not in names
+    assert profile(authorization={"sensitive_fields": ["pin"]}).authorization.sensitive_fields == ["pin"]
+    with pytest.raises(ValidationError, match="the default does not have"):
+        profile(authorization={"sensitive_fields": {"remove": ["pin"]}})
+    with pytest.raises(ValidationError, match="sensitive_fields.SensitiveFieldEdits.drop"):
+        profile(authorization={"sensitive_fields": {"drop": ["secret"]}})
+
+
+def test_refusal_policy_per_kind_or_one_status_for_all():
+    both = profile(authorization={"refusal_status": 404}).authorization.refusal_status
+    assert (both.forbidden_role, both.foreign_object) == (404, 404)
+    split = profile(authorization={"refusal_status": {"forbidden_role": 403}}).authorization.refusal_status
+    assert (split.forbidden_role, split.foreign_object) == (403, None)
+    with pytest.raises(ValidationError):
+        profile(authorization={"refusal_status": 400})
+
+
+def test_owned_objects_and_sample_bodies_say_false_or_give_one():
+    loaded = profile(authorization={"objects": False, "profile_update": {
+        "service": "api", "path": "/users/me", "read_path": "/users/me/profile", "method": "PUT", "role": "user",
+        "sample": {"display_name": "Asha"}}})
+    assert loaded.authorization.objects is False and loaded.authorization.owned == []
+    assert loaded.authorization.profile_update.sample == {"display_name": "Asha"}

@@ -48,7 +48,7 @@ def test_unknown_services_and_schemes_are_refused(profile_data):
 
 
 def test_an_injection_target_must_name_a_parameter(profile_data):
-    with pytest.raises(ValidationError, match="names no query, body or path parameter"):
+    with pytest.raises(ValidationError, match="names no query, body, form, header or path parameter"):
         Profile.model_validate(with_sections(profile_data, inputs={"injection": [{"service": "api", "path": "/x"}]}))
 
 
@@ -59,3 +59,34 @@ def test_the_sandbox_profile_describes_every_section():
     data = yaml.safe_load((Path(__file__).resolve().parents[2] / "profiles" / "sandbox.yaml").read_text())
     assert {"inputs", "webhooks", "share_links", "openapi"} <= set(data)
     assert {hook["scheme"] for hook in data["webhooks"]} == {"razorpay", "meta", "twilio", "sendgrid"}
+
+
+def test_parameters_travel_in_query_path_body_form_or_header(profile_data):
+    profile = Profile.model_validate(with_sections(profile_data, inputs={
+        "injection": [{"service": "api", "method": "POST", "path": "/orgs/{org}/search", "form": ["q"],
+                       "headers": ["X-Tenant"], "path_params": {"org": "acme"}, "sample": {"q": "tea", "page": 1}}],
+        "reflection": [{"service": "api", "path": "/search", "param": "q"},
+                       {"service": "api", "method": "POST", "path": "/echo", "param": "msg", "location": "body",
+                        "sample": {"msg": "hi", "lang": "en"}, "benign": "hello"}],
+        "redos": [{"service": "api", "path": "/sku/{sku}", "param": "sku", "benign": "ASH-250"},
+                  {"service": "api", "path": "/sku", "param": "X-Sku", "location": "header"}],
+    }))
+    [target] = profile.inputs.injection
+    assert target.parameters() == [("form", "q"), ("header", "X-Tenant"), ("path", "org")]
+    assert target.sample == {"q": "tea", "page": 1}
+    query, body = profile.inputs.reflection
+    assert (query.param_location, body.param_location, body.benign) == ("query", "body", "hello")
+    path, header = profile.inputs.redos
+    assert (path.param_location, header.param_location) == ("path", "header")
+
+
+@pytest.mark.parametrize(("section", "message"), [
+    ({"injection": [{"service": "api", "method": "POST", "path": "/s", "body": ["a"], "form": ["b"]}]},
+     "JSON \\(body\\) or a form"),
+    ({"injection": [{"service": "api", "path": "/s", "path_params": {"id": "1"}}]}, "no \\{placeholder\\}"),
+    ({"redos": [{"service": "api", "path": "/sku", "param": "sku", "location": "path"}]}, "needs \\{sku\\}"),
+    ({"reflection": [{"service": "api", "path": "/s", "param": "q", "location": "cookie"}]}, "location"),
+])
+def test_parameter_mistakes_are_refused(profile_data, section, message):
+    with pytest.raises(ValidationError, match=message):
+        Profile.model_validate(with_sections(profile_data, inputs=section))

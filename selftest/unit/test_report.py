@@ -12,7 +12,15 @@ import pytest
 
 from golive.outcomes import Status
 from golive.report import allure
-from golive.report.files import render_markdown, verdict_document, write_json, write_markdown
+from golive.report.files import (
+    ReportsBusy,
+    in_progress_document,
+    lock_reports,
+    render_markdown,
+    verdict_document,
+    write_json,
+    write_markdown,
+)
 from golive.report.terminal import colour_of, panel_lines
 from golive.signoffs import Attestation, Signoffs, Waiver
 from golive.verdict import GO, GO_WITH_EXCEPTIONS, NO_GO, CheckResult, decide
@@ -327,3 +335,43 @@ def test_panel_truncates_long_reason_lists(no_go_document):
 @pytest.mark.parametrize("decision, colour", [(GO, "green"), (GO_WITH_EXCEPTIONS, "yellow"), (NO_GO, "red")])
 def test_decision_colours(decision, colour):
     assert colour_of(decision) == colour
+
+
+def test_an_in_progress_verdict_is_an_incomplete_no_go_and_says_so(tmp_path):
+    document = in_progress_document(RUN)
+    assert (document["decision"], document["complete"], document["reasons"]) == (NO_GO, False, ["the run did not complete"])
+    assert document["env"] == "staging" and document["checks"] == []
+    write_json(document, tmp_path / "verdict.json")
+    write_markdown(document, tmp_path / "verdict.md")
+    assert json.loads((tmp_path / "verdict.json").read_text()) == document
+    markdown = (tmp_path / "verdict.md").read_text()
+    assert "# golive verdict: **NO-GO**" in markdown and "This run did not complete" in markdown
+    assert "- the run did not complete" in markdown
+    lines = panel_lines({**document, "complete": False}, outputs=[])
+    assert any("did not complete" in line for line in lines)
+
+
+def test_a_finished_verdict_is_complete_and_replaces_the_file_whole(tmp_path, no_go_document):
+    assert no_go_document["complete"] is True
+    target = tmp_path / "verdict.json"
+    write_json(in_progress_document(RUN), target)
+    write_json(no_go_document, target)
+    assert json.loads(target.read_text())["complete"] is True
+    assert [path.name for path in tmp_path.iterdir()] == ["verdict.json"], "no temporary file left behind"
+
+
+def test_remove_decisions_removes_only_decision_results(tmp_path, no_go_document):
+    allure.write_decision(tmp_path, in_progress_document(RUN))
+    allure.write_attestations(tmp_path, no_go_document["attestations"])
+    kept = len(list(tmp_path.glob("*-result.json"))) - 1
+    assert allure.remove_decisions(tmp_path) == 1
+    assert len(list(tmp_path.glob("*-result.json"))) == kept
+
+
+def test_a_reports_folder_is_locked_by_one_holder_at_a_time(tmp_path):
+    first = lock_reports(tmp_path / "reports")
+    with pytest.raises(ReportsBusy) as busy:
+        lock_reports(tmp_path / "reports")
+    assert busy.value.holder.startswith(f"pid {__import__('os').getpid()}, started ")
+    first.release()
+    lock_reports(tmp_path / "reports").release()  # free again once released

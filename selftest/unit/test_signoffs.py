@@ -90,14 +90,14 @@ def test_malformed_entries_are_problems_naming_file_and_index(tmp_path):
     attestations = str(tmp_path / "attestations.yaml")
     assert [w.check for w in signoffs.waivers] == ["SEC-CORS-001"]
     assert signoffs.attestations == []
-    waiver_problems = [p for p in problems if p.startswith(f"{waivers}: waivers[1].")]
+    waiver_problems = [p for p in problems if p.startswith(f"{waivers}, line 3: waivers[1].")]
     assert {p.split(": ")[1] for p in waiver_problems} == {
         "waivers[1].check",
         "waivers[1].reason",
         "waivers[1].approver",
         "waivers[1].expires",
     }
-    assert any(p.startswith(f"{attestations}: attestations[0].signed: ") for p in problems)
+    assert f"{attestations}, line 2: attestations[0].signed: unknown key (known: by, date, evidence, item, note, role)" in problems
     assert not any("waivers[0]" in p for p in problems)
 
 
@@ -123,3 +123,28 @@ def test_committed_local_signoffs_are_valid(request):
     _, problems = load_signoffs(request.config.rootpath / "signoffs" / "local")
 
     assert problems == []
+
+
+def test_an_impossible_date_is_a_problem_with_its_line_not_a_crash(tmp_path):
+    write(
+        tmp_path / "waivers.yaml",
+        """
+        waivers:
+          - check: SEC-CORS-001
+            reason: CDN strips Vary on cached preflights
+            approver: QA Lead
+            expires: 2026-13-45
+          - check: SEC-CORS-002
+            reason: accepted risk
+            approver: QA Lead
+            expires: 2099-12-31
+        """,
+    )
+
+    signoffs, problems = load_signoffs(tmp_path)
+
+    assert problems == [
+        f"{tmp_path / 'waivers.yaml'}, line 5: waivers[0].expires: expected a valid date or datetime, "
+        "month value is outside expected range of 1-12 (found '2026-13-45')"
+    ]
+    assert [(w.check, w.expires.isoformat()) for w in signoffs.waivers] == [("SEC-CORS-002", "2099-12-31")]

@@ -62,20 +62,36 @@ def send(stock: StockAdapter, call: Call, expected: tuple[int, ...], title: str,
     return response
 
 
+def announce(compensate, call: Call):  # type: ignore[no-untyped-def]
+    """Tell the ledger what ``call`` is about to change, before it is sent (its inverse is known
+    only once it went through: an inverse of a change that never happened would corrupt stock)."""
+    return compensate.intent(f"undo {call.description} ({compensate.tag})", call.url)
+
+
+def sent(stock: StockAdapter, compensate, call: Call, **kwargs):  # type: ignore[no-untyped-def]
+    """``call`` announced to the ledger, then sent; an error answer settles the announcement."""
+    intent = announce(compensate, call)
+    response = stock.send(call, **kwargs)
+    compensate.refused(intent, response.status_code)
+    return intent, response
+
+
 def undo_later(compensate, call: Call, *, role: str | None = None,  # type: ignore[no-untyped-def]
-               ok: tuple[int, ...] | None = None) -> None:
+               ok: tuple[int, ...] | None = None, intent=None) -> None:
     """Hand ``call`` to the compensation ledger: it runs at teardown, newest first."""
     extra = {"ok": ok} if ok else {}
-    compensate.undo(call.description, call.method, call.url, role=role or call.role, json=call.json, **extra)
+    compensate.undo(call.description, call.method, call.url, role=role or call.role, json=call.json,
+                    intent=intent, **extra)
 
 
 def purchase(stock: StockAdapter, compensate,  # type: ignore[no-untyped-def]
              lines: list[tuple[str, int]], location: str):
     """Place a tagged order and register its cancellation (which restocks) before going on."""
-    response = send(stock, stock.purchase_call(lines, location, reference_of(compensate)), CREATED,
-                    "a sample order was refused", "check the order route, the buyer's role and the sample's stock")
+    intent, response = sent(stock, compensate, stock.purchase_call(lines, location, reference_of(compensate)))
+    expect.status(response, CREATED, "a sample order was refused",
+                  fix="check the order route, the buyer's role and the sample's stock")
     order = stock.order_from(response)
-    undo_later(compensate, stock.cancel_call(order.id), ok=CANCEL_OK)
+    undo_later(compensate, stock.cancel_call(order.id), ok=CANCEL_OK, intent=intent)
     return order
 
 
@@ -175,10 +191,11 @@ def test_adjustment_refuses_invalid_and_negative(flows, stock, compensate):
     }
     accepted = []
     for label, call in attempts.items():
-        response = stock.send(call, intent="write")
+        announced, response = sent(stock, compensate, call, intent="write")
         if response.status_code < 300:
             applied = int(call.json["quantity"])  # type: ignore[index]
-            undo_later(compensate, stock.adjust_call(sku, location, -applied, "golive compensation", reference))
+            undo_later(compensate, stock.adjust_call(sku, location, -applied, "golive compensation", reference),
+                       intent=announced)
             accepted.append(f"{label}: HTTP {response.status_code}")
         elif response.status_code != 400:
             accepted.append(f"{label}: HTTP {response.status_code} (not 400)")
@@ -198,13 +215,14 @@ def test_adjustment_changes_stock_and_is_audited(profile, flows, stock, compensa
     key, reference = (flows.sample.sku, flows.sample.location), reference_of(compensate)
     moves = [Movement(*key, 3)]
     before = snapshot(stock, key)
-    call = stock.adjust_call(*key, 3, "golive: adjustment scenario", reference)
-    send(stock, call, CREATED, "an adjustment of +3 was refused", "check the adjustment route and the admin role")
-    undo_later(compensate, stock.adjust_call(*key, -3, "golive compensation", reference))
+    intent, response = sent(stock, compensate, stock.adjust_call(*key, 3, "golive: adjustment scenario", reference))
+    expect.status(response, CREATED, "an adjustment of +3 was refused", fix="check the adjustment route and the admin role")
+    undo_later(compensate, stock.adjust_call(*key, -3, "golive compensation", reference), intent=intent)
     if flows.paths.inward:
         receive, write_off = stock.inward_call(*key, 5, reference)
-        send(stock, receive, CREATED, "an inward receipt of 5 was refused", "check the inward route")
-        undo_later(compensate, write_off)
+        intent, response = sent(stock, compensate, receive)
+        expect.status(response, CREATED, "an inward receipt of 5 was refused", fix="check the inward route")
+        undo_later(compensate, write_off, intent=intent)
         moves.append(Movement(*key, 5))
     expected = {key: sum(move.delta for move in moves)}
     expect.no_findings(stock_changes(before, snapshot(stock, key), expected, operation="adjustment and inward"),
@@ -221,9 +239,10 @@ def test_transfer_moves_exact_quantity(profile, flows, stock, compensate):
     target = required(flows.sample.other_location, "a second location for the transfer (flows.sample.other_location)")
     sku, source, reference = flows.sample.sku, flows.sample.location, reference_of(compensate)
     before = snapshot(stock, (sku, source), (sku, target))
-    send(stock, stock.transfer_call(sku, source, target, 2, reference), CREATED, "a transfer of 2 units was refused",
-         "check the transfer route and the sample's stock at the source")
-    undo_later(compensate, stock.transfer_call(sku, target, source, 2, reference))
+    intent, response = sent(stock, compensate, stock.transfer_call(sku, source, target, 2, reference))
+    expect.status(response, CREATED, "a transfer of 2 units was refused",
+                  fix="check the transfer route and the sample's stock at the source")
+    undo_later(compensate, stock.transfer_call(sku, target, source, 2, reference), intent=intent)
     expect.no_findings(stock_changes(before, snapshot(stock, (sku, source), (sku, target)),
                                      {(sku, source): -2, (sku, target): 2}, operation="a transfer of 2"),
                        "the transfer did not move exactly its quantity", where=stock.url(flows.paths.stock))
@@ -300,10 +319,10 @@ def test_checkout_refuses_more_than_stock(http, flows, stock, compensate):
         expect.status(page, 200, "the checkout page does not load", fix="deploy the checkout page")
     key = (flows.sample.sku, flows.sample.location)
     before = snapshot(stock, key)
-    response = stock.send(stock.purchase_call([(sample_code(flows), before[key] + 1)], flows.sample.location,
-                                              reference_of(compensate)))
+    intent, response = sent(stock, compensate, stock.purchase_call([(sample_code(flows), before[key] + 1)],
+                                                                   flows.sample.location, reference_of(compensate)))
     if response.status_code in CREATED:
-        undo_later(compensate, stock.cancel_call(stock.order_from(response).id), ok=CANCEL_OK)
+        undo_later(compensate, stock.cancel_call(stock.order_from(response).id), ok=CANCEL_OK, intent=intent)
     expect.status(response, REFUSED, f"an order of {before[key] + 1} (stock {before[key]}) was not refused",
                   fix="check stock on hand inside the transaction that places the order")
     expect.no_findings(stock_changes(before, snapshot(stock, key), {}, operation="a refused order"),
@@ -344,12 +363,14 @@ def test_pos_login_and_billing(profile, http, flows, stock, compensate):
     key = (flows.sample.sku, str(store))
     before = snapshot(stock, key)
     token = body.get("access_token") or body.get("token")
+    reference = reference_of(compensate)
+    intent = compensate.intent(f"cancel POS bill {reference}", service.url(pos.bill_path))
     bill = http.post(service.url(pos.bill_path), headers={"Authorization": f"Bearer {token}"},
-                     json={"items": [{"code": sample_code(flows), "quantity": 1}],
-                           "reference": reference_of(compensate)})
+                     json={"items": [{"code": sample_code(flows), "quantity": 1}], "reference": reference})
+    compensate.refused(intent, bill.status_code)
     expect.status(bill, CREATED, "the POS did not bill a sale", fix="check the POS billing route and the store's stock")
     order = stock.order_from(bill)
-    undo_later(compensate, stock.cancel_call(order.id), role=pos.role, ok=CANCEL_OK)
+    undo_later(compensate, stock.cancel_call(order.id), role=pos.role, ok=CANCEL_OK, intent=intent)
     expect.no_findings(stock_changes(before, snapshot(stock, key), {key: -1}, operation=f"POS bill {order.id}"),
                        "the POS bill did not deduct the store's stock", where=where(bill))
     priced = [PricedLine(line.sku, line.quantity, line.unit_price, line.line_total) for line in order.lines]
@@ -373,12 +394,16 @@ def test_concurrent_orders_never_oversell(profile, flows, stock, compensate, rea
     with HttpClient(timeout=profile.http_timeout_s, redactor=redaction.current(), reachability=reachability,
                     budget=request_budget, safety="mutating", retries=0) as racing:
         headers = stock.headers(call.role)
+        intents = [announce(compensate, call) for _ in range(flows.concurrency)]  # all before the race starts
         with ThreadPoolExecutor(max_workers=flows.concurrency) as pool:
             responses = list(pool.map(lambda _: racing.post(call.url, json=call.json, headers=headers),
                                       range(flows.concurrency)))
     accepted = [response for response in responses if response.status_code in CREATED]
-    for response in accepted:
-        undo_later(compensate, stock.cancel_call(stock.order_from(response).id), ok=CANCEL_OK)
+    for intent, response in zip(intents, responses, strict=True):
+        if response.status_code in CREATED:
+            undo_later(compensate, stock.cancel_call(stock.order_from(response).id), ok=CANCEL_OK, intent=intent)
+        else:
+            compensate.refused(intent, response.status_code)
     unexpected = sorted({r.status_code for r in responses if r.status_code not in (*CREATED, *REFUSED)})
     expect.true(not unexpected, "concurrent orders got errors instead of answers", expected="2xx or a refusal",
                 found=f"HTTP {unexpected}", where=call.url, fix="serialise stock updates instead of failing them")

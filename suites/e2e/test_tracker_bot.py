@@ -110,8 +110,8 @@ def test_weekly_digest_and_report(test_family, tracker_driver, tracker_config):
 def test_invites(test_family, tracker_driver, http, compensate):
     parent, therapist = tracker_driver.test_phone(), tracker_driver.test_phone()
     for invitee in (parent, therapist):
-        compensate.undo(f"delete invitee {invitee}", "DELETE", f"{tracker_driver.link(invitee)}/data",
-                        ok=(200, 202, 204, 404))
+        compensate.undo_link(f"delete invitee {invitee}", tracker_driver.service.url("/"), invitee, "/data",
+                             ok=(200, 202, 204, 404))
     tracker_driver.say(test_family.phone, f"invite_parent {parent}")
     tracker_driver.say(test_family.phone, f"invite_therapist {therapist}")
     for invitee, role in ((parent, "parent"), (therapist, "therapist")):
@@ -189,8 +189,8 @@ def test_referral_coupon_streak(test_family, tracker_driver, tracker_config, htt
     expect_reply(tracker_driver.say(test_family.phone, "my_referral"), "my_referral does not show the code",
                  contains=[code or "(no code exported)"], fix="reply with the family's referral code")
     friend = tracker_driver.test_phone()
-    compensate.undo(f"delete test family {friend}", "DELETE", f"{tracker_driver.link(friend)}/data",
-                    ok=(200, 202, 204, 404))
+    compensate.undo_link(f"delete test family {friend}", tracker_driver.service.url("/"), friend, "/data",
+                         ok=(200, 202, 204, 404))
     tracker_driver.say(friend, "setup", name=compensate.tag)
     invalid = f"GOLIVE{secrets.token_hex(3).upper()}"
     for command, valid in ((f"redeem {code}", True), (f"redeem {invalid}", False),

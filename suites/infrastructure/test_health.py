@@ -25,7 +25,8 @@ ITEMS_DEPENDENCIES = [
 ITEMS_ENV_GROUPS = ["arogya:S0-TASK-02", "arogya:S7-TASK-02", "consolidated:FINAL-01", "inventory:PRE-ENV-04"]
 
 
-@check("INF-HEALTH-001", "Liveness endpoint answers 200", critical=True, items=ITEMS_LIVE, gates=["S0"])
+@check("INF-HEALTH-001", "Liveness endpoint answers 200", critical=True, items=ITEMS_LIVE, gates=["S0"],
+       also={"post_deploy": 1}, observe=True)
 def test_liveness(service, http):
     response = http.get(service.url(required(service.health.live, f"a liveness path for {service.name}")))
     expect.status(response, 200, f"{service.name} is not alive",
@@ -35,7 +36,7 @@ def test_liveness(service, http):
 @check("INF-HEALTH-002", "Readiness endpoint answers 200 with its dependency checks passing", critical=True,
        items=["whatsapp_tracker:HEALTH-02", "whatsapp_tracker:HEALTH-04", "whatsapp_tracker:HEALTH-05",
               "whatsapp_tracker:HEALTH-06", "whatsapp_tracker:ENV-01", *ITEMS_DEPENDENCIES,
-              *ITEMS_ENV_GROUPS, "consolidated:LAUNCH-POST-01"], gates=["S0"])
+              *ITEMS_ENV_GROUPS, "consolidated:LAUNCH-POST-01"], gates=["S0"], also={"post_deploy": 2}, observe=True)
 def test_readiness(service, http):
     response = http.get(service.url(required(service.health.ready, f"a readiness path for {service.name}")))
     expect.status(response, 200, f"{service.name} is not ready", fix="a dependency (database, env) is failing")
@@ -51,7 +52,8 @@ def test_readiness(service, http):
        items=["whatsapp_tracker:HEALTH-03", "consolidated:MON-01", "arogya:S0-PRE-01", "consolidated:ENV-VARS-01",
               "inventory:PRE-ENV-02",
               # part of the smoke set
-              "arogya:S7-TASK-03", "arogya:S7-EXIT-01", "inventory:SUCCESS-01", "consolidated:CMD-03"], gates=["S0"])
+              "arogya:S7-TASK-03", "arogya:S7-EXIT-01", "inventory:SUCCESS-01", "consolidated:CMD-03"], gates=["S0"],
+       also={"post_deploy": 2}, observe=True)
 def test_database_ping(service, http):
     response = http.get(service.url(required(service.health.db, f"a database ping path for {service.name}")))
     expect.status(response, 200, f"{service.name} cannot reach its database",
@@ -59,7 +61,7 @@ def test_database_ping(service, http):
 
 
 @check("INF-HEALTH-004", "Health endpoints answer within the response-time budget", critical=True,
-       items=["realserv:DEP-PROD-10"])
+       items=["realserv:DEP-PROD-10"], also={"post_deploy": 1}, observe=True)
 def test_health_response_time(service, http):
     declared = (service.health.live, service.health.ready, service.health.db)
     paths = [path for path in declared if path]

@@ -8,6 +8,7 @@ import time
 from botocore.exceptions import ClientError
 
 from golive import check, expect, required
+from golive.outcomes import CheckFailed
 from golive.probes import storage as probe
 from golive.storage import error_code, s3_call, s3_optional, s3_where
 
@@ -107,13 +108,17 @@ def test_upload_download_delete(storage_config, s3, compensate):
     key = f"{storage_config.upload_prefix.rstrip('/')}/{compensate.tag}.pdf"
     where = s3_where(s3, bucket, key)
     payload = b"%PDF-1.4\n% golive certificate of analysis " + compensate.tag.encode() + b"\n" + bytes(range(256)) * 16
-    created = s3_call(s3.put_object, "the app cannot upload a file", where=where, Bucket=bucket, Key=key,
-                      Body=payload, ContentType="application/pdf")
+    # before the upload: the undo removes every version of the key (it holds the run tag, so it is ours)
+    undo = compensate.undo_s3(f"delete {where}", bucket, key)
+    try:
+        created = s3_call(s3.put_object, "the app cannot upload a file", where=where, Bucket=bucket, Key=key,
+                          Body=payload, ContentType="application/pdf")
+    except CheckFailed:  # S3 answered with a refusal: nothing was stored
+        compensate.not_created(undo.id, "the upload was refused")
+        raise
     version = created.get("VersionId")
-    # undo = remove exactly the version we wrote (a plain DELETE on a versioned bucket only hides it)
+    # remove exactly the version we wrote (a plain DELETE on a versioned bucket only hides it)
     undo_params = {"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}
-    compensate.undo(f"delete {where}", "DELETE",
-                    s3.generate_presigned_url("delete_object", Params=undo_params, ExpiresIn=3600))
 
     downloaded = s3_call(s3.get_object, "the app cannot read back its upload", where=where, Bucket=bucket, Key=key)
     body = downloaded["Body"].read()

@@ -19,7 +19,7 @@ from golive.probes.exposure import (
     source_map_candidates,
 )
 from golive.probes.errors import evaluate_error_body
-from golive.probes.secrets import evaluate_secrets, scan_texts
+from golive.probes.secrets import SHAPE_PLUGINS, evaluate_secrets, scan_texts
 
 ITEMS = ["realserv:TEST-SEC-05", "realserv:SEC-SECRETS-08", "realserv:CFG-ENV-04"]
 
@@ -76,7 +76,8 @@ def test_no_source_maps(exposure_policy, http):
 def test_no_secrets_in_bundles(exposure_policy, http):
     bundles = bundles_of(exposure_policy)
     scripts = required(scripts_of(http, bundles), f"a script on the pages of exposure.bundles ({len(bundles)} read)")
-    hits = scan_texts({url: response.text for url, response in scripts.items() if response.status_code == 200})
+    hits = scan_texts({url: response.text for url, response in scripts.items() if response.status_code == 200},
+                      plugins=SHAPE_PLUGINS)
     expect.no_findings(evaluate_secrets(hits, where="the served JavaScript",
                                         fix="move secrets to the server; rotate every key that was shipped to browsers"),
                        "secrets in JavaScript bundles", where=", ".join(scripts))

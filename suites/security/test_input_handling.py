@@ -4,12 +4,14 @@ Every request here is built to be refused or is answered without changing anythi
 validation, oversize bodies, injection strings in searches): probe class throughout.
 """
 
+import secrets
 import time
 
 import httpx
 import pytest
 
 from golive import check, expect, required, unverified
+from golive.outcomes import inconclusive
 from golive.profile_inputs import Endpoint, InjectionTarget
 from golive import api_description
 from golive.probes import errors, injection, inputs, openapi, uploads
@@ -41,12 +43,6 @@ def call(profile, http, request):
         return http.request(endpoint.method, url, headers=headers, auth=credential, intent=intent, **kwargs)
 
     return send
-
-
-def fill_path(path, values):
-    for name, value in values.items():
-        path = path.replace("{" + name + "}", value)
-    return path
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -144,28 +140,43 @@ def openapi_targets(profile, http, tokens, known):
     return found
 
 
-def send_value(call, target, location, name, value):
-    """One request with ``value`` in the named parameter; the others keep harmless values."""
-    path_values = dict(target.path_params)
-    query = {k: v for k, v in target.fixed.items()} if target.method == "GET" else {}
-    body = {k: v for k, v in target.fixed.items()} if target.method != "GET" else None
+def harmless_value(target, location, name):
+    """The control's value: the existing path value, the sample's value, or a string that matches nothing."""
     if location == "path":
-        path_values[name] = value
-    elif location == "query":
-        query[name] = value
-    else:
-        body = {**(body or {}), name: value}
-    response = call(target, path=fill_path(target.path, path_values), params=query or None,
-                    **({"json": body} if body is not None else {}))
+        return target.path_params[name]
+    known = {**target.fixed, **(target.sample or {})} if location in ("body", "form") else \
+        (target.fixed if location == "query" and target.method == "GET" else {})
+    return str(known[name]) if known.get(name) is not None else injection.NEEDLE
+
+
+def send_value(call, target, location, name, value):
+    """One request with ``value`` in the named parameter; the others keep harmless values, a write its sample body."""
+    writes = target.method != "GET"
+    parts = inputs.place_value(target.path, location, name, value, path_values=target.path_params,
+                               query={} if writes else target.fixed,
+                               body={**target.fixed, **(target.sample or {})} if writes else None,
+                               form=bool(target.form))
+    response = call(target, path=parts.path, **parts.as_kwargs())
     # the answer's own time: not the client's waits for a rate limit's Retry-After or its pacing
-    seen = injection.Observation(response.status_code, response.text, response.elapsed.total_seconds(),
+    return injection.Observation(response.status_code, response.text, response.elapsed.total_seconds(),
                                  expect.where(response))
-    return seen
 
 
-def parameters_of(target):
-    return ([("query", name) for name in target.query] + [("body", name) for name in target.body]
-            + [("path", name) for name in target.path_params])
+def controlled_parameters(call, targets, declared):
+    """(target, location, name, harmless value) whose control got a normal answer, and why the others
+    of the profile's own targets prove nothing (discovered operations whose example value does not
+    exist are left out quietly: nobody vetted them)."""
+    usable, unclear = [], []
+    for target in targets:
+        for location, name in target.parameters():
+            benign = harmless_value(target, location, name)
+            control = send_value(call, target, location, name, benign)
+            problem = inputs.control_failure(f"{target.label} {location} {name}", benign, control.status_code)
+            if problem is None:
+                usable.append((target, location, name, benign))
+            elif target in declared:
+                unclear.append(f"{problem} ({control.where})")
+    return usable, unclear
 
 
 @check("SEC-INPUT-005", "SQL-injection probes (error, boolean, time based) cause no 5xx, no SQL text, "
@@ -174,76 +185,114 @@ def parameters_of(target):
 def test_sql_injection_refused(input_config, profile, http, tokens, call):
     findings = []
     declared, discovered = injection_targets(input_config, profile, http, tokens)
-    targets = declared + discovered
-    for target in targets:
-        for location, name in parameters_of(target):
-            for payload in injection.ERROR_PAYLOADS:
-                findings += injection.evaluate_error_probe(payload, send_value(call, target, location, name, payload))
-            if target not in declared:
-                continue
-            for true_payload, false_payload in injection.BOOLEAN_PAIRS:
-                findings += injection.evaluate_boolean_probe(
-                    true_payload, false_payload, send_value(call, target, location, name, true_payload),
-                    send_value(call, target, location, name, false_payload))
-    expect.no_findings(findings, "SQL injection (error and boolean based)", where=", ".join(t.label for t in targets))
+    usable, unclear = controlled_parameters(call, declared + discovered, declared)
+    if not usable:
+        inconclusive("no parameter's harmless control got a normal answer: "
+                     + ("; ".join(unclear) or "the API description's examples name no value that exists"))
+    where_ = ", ".join(dict.fromkeys(target.label for target, *_ in usable))
+    for target, location, name, _ in usable:
+        for payload in injection.ERROR_PAYLOADS:
+            findings += injection.evaluate_error_probe(payload, send_value(call, target, location, name, payload))
+        if target not in declared:
+            continue
+        for true_payload, false_payload in injection.BOOLEAN_PAIRS:
+            findings += injection.evaluate_boolean_probe(
+                true_payload, false_payload, send_value(call, target, location, name, true_payload),
+                send_value(call, target, location, name, false_payload))
+    expect.no_findings(findings, "SQL injection (error and boolean based)", where=where_)
     # Time-based last, within a strict overall budget: each payload asks for a bounded sleep.
     deadline = time.monotonic() + input_config.injection_time_budget_s
-    for target in targets:
-        for location, name in parameters_of(target):
-            baseline = send_value(call, target, location, name, injection.NEEDLE)
-            for payload in injection.TIME_PAYLOADS:
-                if time.monotonic() + injection.SLEEP_S * 2 > deadline:
-                    expect.no_findings(findings, "SQL injection (time based)", where=target.label)
-                    unverified(f"time-based SQL probes did not fit inputs.injection_time_budget_s "
-                               f"({input_config.injection_time_budget_s:g} s): stopped at {target.label} {name}")
-                findings += injection.evaluate_time_probe(payload, send_value(call, target, location, name, payload),
-                                                          baseline.elapsed_s)
-    expect.no_findings(findings, "SQL injection (time based)", where=", ".join(t.label for t in targets))
+    for target, location, name, benign in usable:
+        baseline = send_value(call, target, location, name, benign)
+        for payload in injection.TIME_PAYLOADS:
+            if time.monotonic() + injection.SLEEP_S * 2 > deadline:
+                expect.no_findings(findings, "SQL injection (time based)", where=target.label)
+                unverified(f"time-based SQL probes did not fit inputs.injection_time_budget_s "
+                           f"({input_config.injection_time_budget_s:g} s): stopped at {target.label} {name}")
+            findings += injection.evaluate_time_probe(payload, send_value(call, target, location, name, payload),
+                                                      baseline.elapsed_s)
+    expect.no_findings(findings, "SQL injection (time based)", where=where_)
+    if unclear:
+        inconclusive("no finding where probed, but these parameters prove nothing: " + "; ".join(unclear))
 
 
 # --- reflected XSS, open redirects, ReDoS ------------------------------------------------------
 
+def send_param(call, endpoint, value):
+    """The endpoint's request with ``value`` in its parameter (query, path, body, form or header)."""
+    parts = inputs.place_value(endpoint.path, endpoint.param_location, endpoint.param, value,
+                               body=endpoint.sample, form=endpoint.param_location == "form")
+    return call(endpoint, path=parts.path, **parts.as_kwargs())
+
+
+def control_of(call, endpoint, benign):
+    """The endpoint with a harmless value; the reason its probes prove nothing, or None when it answered normally."""
+    response = send_param(call, endpoint, benign)
+    problem = inputs.control_failure(f"{endpoint.label} {endpoint.param_location} {endpoint.param}", benign,
+                                     response.status_code)
+    return response, (f"{problem} ({expect.where(response)})" if problem else None)
+
+
+def settle_probes(findings, unclear, title, where_):
+    """Findings fail the check; otherwise endpoints whose control failed leave it inconclusive."""
+    expect.no_findings(findings, title, where=where_)
+    if unclear:
+        inconclusive("; ".join(unclear))
+
+
 @check("SEC-INPUT-006", "Reflected input comes back HTML-encoded (no reflected XSS)", safety="probe",
        items=["realserv:SEC-INPUT-06", "realserv:TEST-SEC-02"])
 def test_reflected_input_encoded(input_config, call):
-    findings = []
+    findings, unclear = [], []
     endpoints = required(input_config.reflection, "parameters that are echoed into pages (inputs.reflection)")
     for endpoint in endpoints:
+        _, problem = control_of(call, endpoint, endpoint.benign or f"golive{secrets.token_hex(4)}")
+        if problem:
+            unclear.append(problem)
+            continue
         for payload in inputs.xss_payloads():
-            response = call(endpoint, params={endpoint.param: payload})
+            response = send_param(call, endpoint, payload)
             findings += inputs.evaluate_reflection(payload, response.status_code,
                                                    response.headers.get("content-type", ""), response.text)
-    expect.no_findings(findings, "reflected XSS", where=", ".join(e.label for e in endpoints))
+    settle_probes(findings, unclear, "reflected XSS", ", ".join(e.label for e in endpoints))
 
 
 @check("SEC-INPUT-007", "Pathological inputs do not make a pattern validator take seconds (ReDoS)",
        safety="probe", items=[*ITEMS_VALIDATION, *OWASP])
 def test_pathological_inputs_answered_fast(input_config, call):
+    unclear = []
     for endpoint in required(input_config.redos, "pattern-validated parameters (inputs.redos)"):
-        placeholder = "{" + endpoint.param + "}"
+        _, problem = control_of(call, endpoint, endpoint.benign or "golive")
+        if problem:
+            unclear.append(problem)
+            continue
         for value in inputs.redos_inputs(range(12, 41)):
-            if placeholder in endpoint.path:
-                response = call(endpoint, path=endpoint.path.replace(placeholder, value))
-            else:
-                response = call(endpoint, params={endpoint.param: value})
+            response = send_param(call, endpoint, value)
             elapsed_ms = response.elapsed.total_seconds() * 1000
             # shortest first: stop at the first slow answer (the next one would take twice as long)
             expect.no_findings(inputs.evaluate_duration(value, elapsed_ms, endpoint.budget_ms),
                                "pattern validation is slow on near-miss input", where=expect.where(response))
+    if unclear:
+        inconclusive("; ".join(unclear))
 
 
 @check("SEC-INPUT-008", "Redirect parameters refuse other hosts (no open redirect)", safety="probe",
        items=["realserv:TEST-SEC-03", *OWASP])
 def test_open_redirect_refused(input_config, profile, call):
-    findings = []
+    findings, unclear = [], []
     endpoints = required(input_config.redirects, "redirect parameters (inputs.redirects)")
     for endpoint in endpoints:
+        # a path on the site itself must be followed (or answered) normally first
+        _, problem = control_of(call, endpoint, endpoint.benign or "/")
+        if problem:
+            unclear.append(problem)
+            continue
         own_host = profile.service(endpoint.service).base_url.host or "localhost"
         for payload in inputs.redirect_payloads(own_host):
-            response = call(endpoint, params={endpoint.param: payload})
+            response = send_param(call, endpoint, payload)
             findings += inputs.evaluate_redirect(str(response.request.url), payload, response.status_code,
                                                  response.headers.get("location"))
-    expect.no_findings(findings, "open redirect", where=", ".join(e.label for e in endpoints))
+    settle_probes(findings, unclear, "open redirect", ", ".join(e.label for e in endpoints))
 
 
 # --- error answers -------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from golive import check, expect, not_applicable, required
 from golive.outcomes import CheckFailed
+from golive.probes.credentials import weak_password_findings
 from golive.probes.runtime_config import evaluate_fields, evaluate_no_test_keys
 from golive.probes.secrets import baseline_hashes, evaluate_secrets, scan_texts
+from golive.probes.tokens import load_weak_secrets
 from golive.repo_scan import RepoScanError, history_additions, working_tree
 
 
@@ -74,3 +76,13 @@ def test_hardening_flags(profile, runtime_config_policy, http):
     expect.no_findings(evaluate_fields(body, runtime_config_policy.hardening, name="hardening-flag-unsafe",
                                        fix="set the flag to its safe value in the production environment"),
                        "unsafe hardening flags", where=expect.where(response))
+
+
+@check("SEC-SECRETS-005", "No account of the env's roles has a weak password (default, placeholder, user name, short)",
+       critical=True, items=["consolidated:TEAM-02"])
+def test_role_passwords_are_strong(golive_settings, auth_config):
+    if golive_settings.kind not in ("production", "staging"):
+        not_applicable(f"a {golive_settings.kind} env may use throwaway passwords; the check is for staging and production")
+    roles = {role: (credentials.username, credentials.password) for role, credentials in auth_config.roles.items()}
+    expect.no_findings(weak_password_findings(roles, load_weak_secrets()),
+                       "accounts with weak passwords", where=f"auth.roles of env {golive_settings.env_name}")

@@ -25,6 +25,7 @@ from golive.auth import (
 from golive.expect import snippet, where
 from golive.probes.login import (
     LoginAnswer,
+    attempt_limit_title,
     comparable_body,
     evaluate_attempt_limit,
     evaluate_enumeration,
@@ -36,6 +37,7 @@ from golive.probes.tokens import (
     claim_tested_but_unused,
     decode_unverified,
     evaluate_hmac_secret,
+    evaluate_stated_lifetime,
     evaluate_token_lifetime,
     forge,
     load_weak_secrets,
@@ -92,6 +94,11 @@ def test_token_lifetimes(auth_config, role, tokens):
     issued = tokens(role)
     policy = auth_config.token_policy
     where_ = f"tokens issued by {auth_config.login.path} to {role}"
+    if not issued.is_jwt and issued.expires_in is not None:
+        # an opaque token's lifetime is what the login answer states (OAuth2 expires_in)
+        expect.no_findings(evaluate_stated_lifetime(issued.expires_in, timedelta(minutes=policy.access_minutes)),
+                           f"{role} access token outlives the policy", where=where_)
+        return
     _, access_claims = jwt_of(issued)
     expect.no_findings(evaluate_token_lifetime(access_claims, timedelta(minutes=policy.access_minutes),
                                                issued_at=issued.issued_at),
@@ -219,21 +226,22 @@ def test_login_attempts_limited(profile, auth_config, http):
     login_control(profile, auth_config, http, role)
     # a username no account has, fresh per run: the limit it trips locks nobody out
     username = f"{limit.probe_username}-{secrets.token_hex(4)}"
-    statuses, retry_after, where_ = [], None, ""
+    statuses, bodies, retry_after, where_ = [], [], None, ""
     for _ in range(limit.burst + 1):
         response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
                                  password=f"golive-wrong-{secrets.token_hex(8)}", expect_rate_limit=True)
         statuses.append(response.status_code)
+        bodies.append(response.text[:500])
         where_ = f"{response.request.method} {response.request.url}"
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
             break
     if login_succeeded(auth_config, response):
         inconclusive(f"a login with an unknown username signed in ({where_}): attempts cannot be counted")
-    findings = evaluate_attempt_limit(statuses, retry_after, limit.burst, "login")
+    findings = evaluate_attempt_limit(statuses, retry_after, limit.burst, "login", bodies)
     if auth_config.mfa and auth_config.mfa.max_attempts:
         findings += _otp_attempt_findings(profile, auth_config, http)
-    expect.no_findings(findings, "password or one-time-code guessing is not limited", where=where_)
+    expect.no_findings(findings, attempt_limit_title(findings), where=where_)
 
 
 def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-untyped-def]

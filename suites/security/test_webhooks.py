@@ -7,10 +7,12 @@ event marks an order paid, so it is ``mutating`` and uses an order the check cre
 import json
 import secrets
 import time
+from urllib.parse import urlencode
 
 import pytest
 
 from golive import check, expect, not_applicable, required, unverified
+from golive.ledger import Sweep
 from golive.probes import share_links, signatures
 from golive.probes.findings import Finding
 
@@ -71,25 +73,35 @@ def order_state(http, profile, hook, tokens, order_id):
 
 
 @pytest.fixture
-def test_order(http, profile, payment_webhooks, tokens):
-    """A dedicated pending order per payment webhook; deleted (cancelled) after the check."""
-    created = []
+def test_order(http, profile, payment_webhooks, tokens, compensate):
+    """A dedicated pending order per payment webhook, tagged with the run tag (its receipt) and
+    announced to the ledger before it is created; cancelled after the check."""
 
     def make(hook):
         orders = hook.orders
-        url = profile.service(hook.service).url(orders.create_path)
-        response = http.post(url, json={"amount": orders.amount, "currency": "INR", "receipt": "golive-test-order"},
+        cancel_path = required(orders.cancel_path, f"how to cancel a test order of {hook.name} "
+                                                   "(webhooks[].orders.cancel_path); without it nothing is created",
+                               absent=f"the profile says test orders of {hook.name} cannot be cancelled, so golive "
+                                      "creates none")
+        service = profile.service(hook.service)
+        url = service.url(orders.create_path)
+        cancel_url = service.url(cancel_path.replace("{order_id}", "{id}"))
+        # Razorpay lists orders by receipt: a create whose answer never came back is found by it (one
+        # receipt per order, so that no sweep touches the order another check is still using)
+        receipt = f"{compensate.tag}-{secrets.token_hex(3)}"
+        intent = compensate.intent(f"cancel test payment order ({hook.name}, receipt {receipt})", url,
+                                   sweep=Sweep(f"{url}?{urlencode({'receipt': receipt})}", "DELETE",
+                                               cancel_url, role=orders.role))
+        response = http.post(url, json={"amount": orders.amount, "currency": "INR", "receipt": receipt},
                              headers=auth_headers(tokens, orders.role))
+        compensate.refused(intent, response.status_code)
         expect.status(response, {200, 201}, "a test order cannot be created", fix="fix webhooks[].orders.create_path")
         order = expect.json_body(response, "the created order")
-        created.append((hook, order["id"]))
+        compensate.undo(f"cancel test payment order {order['id']} ({hook.name})", "DELETE",
+                        cancel_url.replace("{id}", order["id"]), role=orders.role, intent=intent)
         return order
 
-    yield make
-    for hook, order_id in created:
-        if hook.orders.cancel_path:
-            url = profile.service(hook.service).url(hook.orders.cancel_path.replace("{order_id}", order_id))
-            http.delete(url, headers=auth_headers(tokens, hook.orders.role))
+    return make
 
 
 # --- forged and stale signatures ----------------------------------------------------------------
@@ -144,7 +156,7 @@ def test_forged_payment_changes_nothing(profile, payment_webhooks, http, tokens)
 @check("SEC-WEBHOOK-003", "A correctly signed payment event is accepted and marks the test order paid",
        critical=True, safety="mutating", items=["whatsapp_tracker:GATE-05", "consolidated:FINAL-06",
                                                 "consolidated:PAY-02", "realserv:OPS-MON-05", "consolidated:PAY-01",
-                                                "consolidated:LAUNCH-POST-02"])
+                                                "consolidated:LAUNCH-POST-02"], also={"post_deploy": 4})
 def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)
@@ -162,7 +174,8 @@ def test_signed_payment_accepted(profile, payment_webhooks, http, tokens, test_o
 
 
 @check("SEC-WEBHOOK-004", "A replayed payment event (same x-razorpay-event-id) is processed once",
-       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02", "consolidated:LAUNCH-POST-02"])
+       safety="mutating", items=["whatsapp_tracker:BETA-PAY-02", "consolidated:LAUNCH-POST-02"],
+       also={"post_deploy": 4})
 def test_replayed_event_processed_once(profile, payment_webhooks, http, tokens, test_order):
     for hook in payment_webhooks:
         order = test_order(hook)

@@ -1,5 +1,5 @@
-"""The system's own Razorpay checkout, end to end with Rs 1: order, payment, signature callback,
-invoice, refund, each booked exactly once, and the refund reaching Razorpay.
+"""Step 6, the Rs 1 test payment through the system's own Razorpay checkout, end to end: order,
+payment, signature callback, invoice, refund, each booked exactly once, and the refund reaching Razorpay.
 
 ``money``: in production it needs --allow-writes --confirm-live-payment. The payment is refunded
 (through the system, or directly at Razorpay when the check stops half-way).

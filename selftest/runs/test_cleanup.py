@@ -1,0 +1,219 @@
+"""``golive cleanup`` after a crash: what a killed run created is removed, and only on the env that
+created it; a ledger line aimed anywhere else is refused and no credential leaves.
+
+Runs are stopped at their create points deterministically: ``GOLIVE_SELFTEST_CRASH_AT`` makes the
+run signal itself right after the Nth intent line (the request not yet sent) or right before the
+Nth created line (the request answered, its id never recorded).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from dotenv import dotenv_values
+
+from golive.sandbox_process import SandboxProcess
+from selftest.golive_runs import LOCAL_ENV, ROOT, env_dir_with
+
+#: the writing checks of the sandbox profile (each creates through the ledger)
+CREATING_CHECKS = ("INF-S3-007", "SEC-WEBHOOK-003", "SEC-WEBHOOK-004")
+#: a flavor's env and a writing check of it: families and invites reached through signed links
+FLAVORS = {"whatsapp_tracker": (ROOT / "envs" / "whatsapp_tracker-local.env", ("TRK-BOT-005",))}
+PG_URL = "postgresql://root@127.0.0.1:5432/test"
+
+
+def _postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _clean_environ(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SANDBOX_", "GOLIVE_"))}
+    return {**env, "PYTHONPATH": str(ROOT), **extra}
+
+
+def cleanup(envs: Path, env: str, reports: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "golive.cli", "--root", str(ROOT), "cleanup", "--env", env, "--envs-dir", str(envs),
+         "--reports-dir", str(reports), *extra],
+        cwd=ROOT, env=_clean_environ(), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def production_like(tmp_path: Path, changes: dict[str, str],
+                    base: Path = LOCAL_ENV) -> Iterator[tuple[SandboxProcess, Path]]:
+    """A sandbox that outlives the runs (as a real target does), and a production-kind env for it."""
+    values = {key: value or "" for key, value in dotenv_values(base).items()}
+    sandbox = SandboxProcess({**values, **changes}, tmp_path / "sandbox.log", cwd=ROOT)
+    sandbox.start()
+    try:
+        envs = env_dir_with(tmp_path, "prodlike", {
+            "GOLIVE_ENV_KIND": "production", "GOLIVE_SANDBOX": "off", **sandbox.exported_env(),
+        }, base=base)
+        yield sandbox, envs
+    finally:
+        sandbox.stop()
+
+
+# --- a ledger line pointing outside the env ------------------------------------------------------
+
+class Recorder(BaseHTTPRequestHandler):
+    received: list[str] = []
+
+    def _record(self) -> None:
+        self.received.append(f"{self.command} {self.path} {dict(self.headers)}")
+        self.send_response(204)
+        self.end_headers()
+
+    do_GET = do_POST = do_DELETE = do_PUT = _record
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[str]]]:
+    received: list[str] = []
+    handler = type("Handler", (Recorder,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def ledger_line(**entry: object) -> str:
+    base = {"event": "created", "at": "2026-12-01T10:00:00+00:00", "description": "delete order 1",
+            "method": "DELETE", "role": "admin", "json": None, "ok": [204, 404], "check": "FLOW-ORDER-001",
+            "tag": "golive-20261201100000-abcdef", "id": "1" * 32}
+    return json.dumps({**base, **entry}) + "\n"
+
+
+@pytest.fixture
+def sqlite_target(tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path]]:
+    yield from production_like(tmp_path, {})
+
+
+def test_an_undo_outside_the_env_is_refused_and_nothing_is_sent(tmp_path, listener, sqlite_target):
+    port, received = listener
+    sandbox, envs = sqlite_target
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    foreign = f"http://127.0.0.1:{port}/api/orders/1"
+    (reports / "ledger.jsonl").write_text(
+        ledger_line(url=foreign, env="prodlike", service="api")
+        + ledger_line(url=foreign, id="2" * 32, description="delete order 2")  # no env: never replayed
+        + ledger_line(url=foreign, env="staging", service="api", id="3" * 32, description="delete order 3"))
+    result = cleanup(envs, "prodlike", reports)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert (f"delete order 1: refused, {foreign} is not on service api of env 'prodlike' "
+            f"(http://127.0.0.1:{sandbox.port})") in result.stderr
+    assert "delete order 2: refused, recorded by env '(none)', not 'prodlike'" in result.stderr
+    assert "1 pending entry recorded by env 'staging' left alone" in result.stdout
+    assert received == [], "cleanup sent a request to a URL outside the env"
+    assert "Traceback" not in result.stderr
+
+
+# --- runs killed at each create point --------------------------------------------------------------
+
+def writes(log: Path, start: int) -> list[dict[str, str]]:
+    text = log.read_text()[start:]
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("msg") == "write"]
+
+
+def left_behind(journal: list[dict[str, str]]) -> set[tuple[str, str]]:
+    inserted = {(entry["table"], entry["key"]) for entry in journal if entry["action"] == "insert"}
+    deleted = {(entry["table"], entry["key"]) for entry in journal if entry["action"] == "delete"}
+    return inserted - deleted
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def standalone(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path]]:
+    if request.param == "postgresql" and not _postgres_up():
+        pytest.skip("PostgreSQL on 127.0.0.1:5432 not reachable")
+    yield from production_like(tmp_path, {"SANDBOX_DATABASE_URL": PG_URL} if request.param == "postgresql" else {})
+
+
+def run_creating_checks(envs: Path, reports: Path, crash_at: str = "",
+                        checks: tuple[str, ...] = CREATING_CHECKS) -> subprocess.CompletedProcess[str]:
+    selection = [argument for check in checks for argument in ("--check", check)]
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", "--env", "prodlike",
+         f"--envs-dir={envs}", "--allow-writes", *selection],
+        cwd=ROOT, env=_clean_environ(**({"GOLIVE_SELFTEST_CRASH_AT": crash_at} if crash_at else {})),
+        capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL)
+
+
+def intents_and_creates(ledger: Path) -> tuple[int, int]:
+    events = [json.loads(line)["event"] for line in ledger.read_text().splitlines()]
+    return events.count("intent"), events.count("created")
+
+
+@pytest.mark.timeout(1200)
+def test_a_run_killed_at_any_create_point_leaves_nothing_after_cleanup(standalone, tmp_path):
+    sandbox, envs = standalone
+    # a whole run first: it creates, undoes everything itself, and tells how many create points there are
+    start = sandbox.log_path.stat().st_size
+    whole = run_creating_checks(envs, tmp_path / "whole")
+    assert whole.returncode == 0, whole.stdout[-3000:]
+    intents, creates = intents_and_creates(tmp_path / "whole" / "ledger.jsonl")
+    journal = writes(sandbox.log_path, start)
+    assert {entry["table"] for entry in journal if entry["action"] == "insert"} >= {
+        "payment_orders", "webhook_events", "s3:sandbox-media-prod"}, "the checks really create"
+    assert left_behind(journal) == set()
+    assert intents == len(CREATING_CHECKS) and creates >= 2
+    kill_at_every_create_point(sandbox, envs, tmp_path, intents, creates, CREATING_CHECKS)
+
+
+@pytest.fixture(params=sorted(FLAVORS))
+def flavor(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path, tuple[str, ...]]]:
+    base, checks = FLAVORS[request.param]
+    for sandbox, envs in production_like(tmp_path, {}, base):
+        yield sandbox, envs, checks
+
+
+@pytest.mark.timeout(1200)
+def test_a_flavor_run_killed_at_any_create_point_leaves_nothing_after_cleanup(flavor, tmp_path):
+    sandbox, envs, checks = flavor
+    # a first run lets the target seed what it seeds on first use (the tracker's demo family)
+    run_creating_checks(envs, tmp_path / "first", checks=checks)
+    start = sandbox.log_path.stat().st_size
+    whole = run_creating_checks(envs, tmp_path / "whole", checks=checks)
+    verdict = json.loads((tmp_path / "whole" / "verdict.json").read_text())
+    # a production-kind flavor env is NO-GO on its missing sign-offs; the checks themselves pass
+    assert {check["status"] for check in verdict["checks"]} == {"passed"}, whole.stdout[-3000:]
+    journal = writes(sandbox.log_path, start)
+    assert any(entry["action"] == "insert" for entry in journal), "the checks really create"
+    assert left_behind(journal) == set()
+    kill_at_every_create_point(sandbox, envs, tmp_path, *intents_and_creates(tmp_path / "whole" / "ledger.jsonl"),
+                               checks)
+
+
+def kill_at_every_create_point(sandbox: SandboxProcess, envs: Path, tmp_path: Path, intents: int, creates: int,
+                               checks: tuple[str, ...]) -> None:
+    points = [f"intent:{n}" for n in range(1, intents + 1)] + [f"created:{n}" for n in range(1, creates + 1)]
+    for signal_name in ("KILL", "INT"):
+        for point in points:
+            reports = tmp_path / f"{signal_name}-{point.replace(':', '-')}"
+            start = sandbox.log_path.stat().st_size
+            killed = run_creating_checks(envs, reports, f"{point}:{signal_name}", checks)
+            assert killed.returncode != 0, f"{point}:{signal_name} did not stop the run"
+            swept = cleanup(envs, "prodlike", reports)
+            assert swept.returncode == 0, f"{point}:{signal_name}: {swept.stdout}{swept.stderr}"
+            assert left_behind(writes(sandbox.log_path, start)) == set(), f"{point}:{signal_name} left data behind"
+            assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
