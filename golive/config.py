@@ -262,6 +262,18 @@ def _misspelt(name: str, values: Mapping[str, str], own_values: Mapping[str, str
     return f"; the file sets {close[0]}: did you mean {name}?" if close else ""
 
 
+def names_a_path(profile: str) -> bool:
+    """GOLIVE_PROFILE names a file (``conformance/kinto/profile.yaml``) rather than a profiles/ name."""
+    return "/" in profile or profile.endswith((".yaml", ".yml"))
+
+
+def profile_path_for(profile: str, root: Path) -> Path:
+    """A name means ``profiles/<name>.yaml``; a path is taken as is, relative to the repository root."""
+    if names_a_path(profile):
+        return root / profile  # an absolute path stays absolute
+    return root / "profiles" / f"{profile}.yaml"
+
+
 def load_settings(
     env_name: str,
     root: Path,
@@ -294,11 +306,13 @@ def load_settings(
     profile_name = values.get("GOLIVE_PROFILE", "")
     profile = None
     if not profile_name:
-        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml)"
-                        + _misspelt("GOLIVE_PROFILE", values, own_values))
+        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml, "
+                        "or give a path to a profile file)" + _misspelt("GOLIVE_PROFILE", values, own_values))
     else:
-        profile_path = root / "profiles" / f"{profile_name}.yaml"
-        if not profile_path.is_file():
+        profile_path = profile_path_for(profile_name, root)
+        if not profile_path.is_file() and names_a_path(profile_name):
+            problems.append(f"env {env_file.name}: GOLIVE_PROFILE={profile_name}: no such file ({profile_path})")
+        elif not profile_path.is_file():
             known = ", ".join(sorted(p.stem for p in (root / "profiles").glob("*.yaml"))) or "none"
             problems.append(f"env {env_file.name}: GOLIVE_PROFILE={profile_name}: no such profile (profiles: {known})")
         else:

@@ -58,8 +58,18 @@ def test_rotation_defects_are_named():
 def test_one_shared_4xx_like_firebases_400_does_not_enumerate_users():
     firebase = '{"error": {"code": 400, "message": "INVALID_LOGIN_CREDENTIALS"}}'
     assert evaluate_enumeration(answers(400, firebase, 50, 52), answers(400, firebase, 51, 49)) == []
-    assert "login-failure-status-differs" in names(
-        evaluate_enumeration(answers(200, "{}", 50), answers(200, "{}", 50)))
+
+
+def test_a_form_login_showing_the_form_again_to_both_does_not_enumerate_users():
+    # Django's LoginView: 200 with the form and one error message, no session issued
+    form = "<form><p>Please enter a correct username and password.</p></form>"
+    assert evaluate_enumeration(answers(200, form, 50, 48), answers(200, form, 52, 49)) == []
+
+
+def test_a_wrong_login_that_signs_in_is_named_whatever_its_status():
+    unknown = [LoginAnswer(200, "{}", 50, signed_in=True)]
+    wrong = [LoginAnswer(200, "{}", 50, signed_in=True)]
+    assert names(evaluate_enumeration(unknown, wrong)) == ["failed-login-signed-in"]
 
 
 def test_a_login_page_compares_without_the_echoed_username_and_its_csrf_token():
