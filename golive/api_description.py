@@ -5,9 +5,12 @@ Sweeping checks take endpoints from here so that users need not list every route
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
 
 from golive import expect
 from golive.http import HttpClient
@@ -15,21 +18,33 @@ from golive.outcomes import CheckFailed
 from golive.probes import openapi
 from golive.profile import Profile
 
-TokenFor = Callable[[str], str]  # role -> access token
+CredentialFor = Callable[[str], httpx.Auth]  # role -> its credential (golive.auth.Credential)
 
 
-def operations(profile: Profile, http: HttpClient, access_token: TokenFor) -> list[openapi.Operation]:
+def parse_document(text: str) -> Any:
+    """An OpenAPI document in JSON or YAML (JSON is YAML, so one parser reads both)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def operations(profile: Profile, http: HttpClient, credential: CredentialFor) -> list[openapi.Operation]:
     """Every operation of the document named by ``profile.openapi`` (a path on a service, or a file)."""
     spec = profile.openapi
     assert spec, "callers check profile.openapi first (required, or `if profile.openapi`)"
     if not spec.source.startswith("/"):
-        document = json.loads(Path(spec.source).read_text(encoding="utf-8"))
+        document = parse_document(Path(spec.source).read_text(encoding="utf-8"))
         return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
-    headers = {"Authorization": f"Bearer {access_token(spec.role)}"} if spec.role else {}
-    response = http.get(profile.service(spec.service).url(spec.source), headers=headers)
+    response = http.get(profile.service(spec.service).url(spec.source),
+                        auth=credential(spec.role) if spec.role else None)
     expect.status(response, 200, "the OpenAPI document named in the profile is not served",
                   fix="fix openapi.source in the profile or serve the document to that role")
-    document = expect.json_body(response, "the OpenAPI document")
+    try:
+        document = parse_document(response.text)
+    except yaml.YAMLError:
+        document = None
+    if not isinstance(document, dict):
+        raise CheckFailed("the OpenAPI document named in the profile is neither JSON nor YAML",
+                          expected="an OpenAPI 3 document", found=expect.snippet(response) or "an empty body",
+                          where=expect.where(response))
     try:
         return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
     except ValueError as error:

@@ -1,37 +1,254 @@
-"""Logging in as a profile role: the one place that knows how a target issues tokens."""
+"""Logging in as a profile role: the one place that knows how a target issues credentials (JSON or form
+login, HTTP Basic, a session cookie with CSRF, a pre-issued token, a browser sign-in) and where
+requests carry them."""
 
 from __future__ import annotations
 
+import base64
+import re
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 import pyotp
 
+from golive.browser import QUIET_CHROMIUM_ARGS, chromium_executable
 from golive.expect import snippet, where
 from golive.http import HttpClient
-from golive.outcomes import CheckFailed, unverified
+from golive.outcomes import CheckFailed, Prerequisite, blocked, not_applicable, unverified
 from golive.probes.jwks import KeySetError, PublishedKey, key_confusion_candidates, known_kids, parse_key_set
-from golive.probes.tokens import ForgeryContext
-from golive.profile import Auth, Mfa, Profile
+from golive.probes.login_answer import diagnose, lookup
+from golive.probes.tokens import ForgeryContext, MalformedToken, decode_unverified
+from golive.profile import Auth, CredentialPlacement, Login, Mfa, Profile
 
 
-@dataclass(frozen=True)
-class Tokens:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@dataclass(frozen=True, eq=False)
+class Credential(httpx.Auth):
+    """What a role's login gave golive, and the one seam that puts it on a request.
+
+    Pass it as ``auth=`` to any ``HttpClient`` call: it travels where the system reads it (a header
+    with its scheme, a cookie, a query parameter), with the CSRF token on unsafe methods. Forgery
+    and expiry checks swap the value with :meth:`forged`, keeping the place.
+    """
+
     role: str
-    access: str
-    refresh: str | None
+    strategy: str
+    placement: CredentialPlacement
+    value: str  # the token, session id or Basic user:pass (base64) that the system checks
+    refresh: str | None = None
+    # every cookie the login set (the session cookie among them) when the credential is a cookie
+    cookies: tuple[tuple[str, str], ...] = ()
+    csrf: tuple[str, str] | None = None  # (header, token) echoed on unsafe requests
+    issued_at: float = 0.0  # epoch seconds measured at login: the lifetime's start when the token has no iat
+
+    @classmethod
+    def bearer(cls, role: str, token: str) -> "Credential":
+        """A bearer token in the Authorization header (the default placement)."""
+        return cls(role, "token", CredentialPlacement(), token, issued_at=time.time())
+
+    @property
+    def access(self) -> str:
+        return self.value
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.placement.scheme.lower() != "basic" and is_compact_jwt(self.value)
+
+    @property
+    def kind(self) -> str:
+        """How a report names it: 'a JWT', 'an opaque session cookie', 'HTTP Basic credentials'."""
+        if self.placement.scheme.lower() == "basic":
+            return "HTTP Basic credentials"
+        if self.is_jwt:
+            return "a JWT"
+        return f"an opaque {'session cookie' if self.placement.location == 'cookie' else 'token'}"
+
+    @property
+    def where(self) -> str:
+        place = self.placement
+        if place.location == "header":
+            return f"the {place.name} header" + (f" ({place.scheme})" if place.scheme else "")
+        return f"the {place.name} {place.location}" + (" parameter" if place.location == "query" else "")
+
+    def forged(self, value: str) -> "Credential":
+        """The same credential in the same place, with another value (a forged or expired token)."""
+        return replace(self, value=value)
+
+    def headers(self, method: str = "POST") -> dict[str, str]:
+        """The credential as headers, for callers that build their own request (a header or cookie
+        credential; the CSRF token too, unless ``method`` is a safe one)."""
+        request = httpx.Request(method, "http://credential.invalid/")
+        before = dict(request.headers)
+        self._apply(request)
+        return {name: value for name, value in request.headers.items() if before.get(name) != value}
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        self._apply(request)
+        yield request
+
+    def _apply(self, request: httpx.Request) -> None:
+        place = self.placement
+        if place.location == "header":
+            request.headers[place.name] = f"{place.scheme} {self.value}" if place.scheme else self.value
+        elif place.location == "query":
+            request.url = request.url.copy_merge_params({place.name: self.value})
+        else:
+            jar = dict(self.cookies)
+            jar[place.name] = self.value
+            existing = request.headers.get("cookie")
+            pairs = "; ".join(f"{name}={value}" for name, value in jar.items())
+            request.headers["Cookie"] = f"{existing}; {pairs}" if existing else pairs
+        if self.csrf and request.method not in SAFE_METHODS:
+            request.headers[self.csrf[0]] = self.csrf[1]
 
 
-def password_login(http: HttpClient, auth: Auth, service_url: str, role: str) -> httpx.Response:
-    """The first (password) step only, as the target answers it."""
+Tokens = Credential  # the name checks used before login strategies
+
+
+def is_compact_jwt(value: str) -> bool:
+    parts = value.split(".")
+    if len(parts) != 3 or not all(parts[:2]):
+        return False
+    try:
+        decode_unverified(value)
+    except MalformedToken:
+        return False
+    return True
+
+
+def placement_of(auth: Auth) -> CredentialPlacement:
+    """Where requests carry the credential: the profile's word, else the strategy's convention."""
+    if auth.credential is not None:
+        return auth.credential
+    strategy = auth.login.strategy
+    if strategy == "basic":
+        return CredentialPlacement(location="header", name="Authorization", scheme="Basic")
+    if strategy in ("session", "browser"):
+        return CredentialPlacement(location="cookie", name=auth.login.session_cookie or "", scheme="")
+    return CredentialPlacement()
+
+
+def login_prerequisite(role: str) -> str:
+    return f"login as {role}"
+
+
+def password_login(http: HttpClient, auth: Auth, service_url: str, role: str, *,
+                   username: str | None = None, password: str | None = None,
+                   intent: str = "login") -> httpx.Response:
+    """The first (password) step only, as the target answers it, in the profile's strategy.
+
+    ``username``/``password`` replace the role's (probes that try wrong or default credentials
+    send exactly what a real login sends, so only the credentials differ from the control).
+    """
     credentials = auth.roles[role]
     spec = auth.login
-    return http.post(
-        service_url.rstrip("/") + spec.path,
-        json={**spec.extra_fields, spec.username_field: credentials.username, spec.password_field: credentials.password},
-        intent="login",
-    )
+    fields: dict[str, Any] = {
+        **spec.extra_fields,
+        spec.username_field: credentials.username if username is None else username,
+        spec.password_field: credentials.password if password is None else password,
+    }
+    url = service_url.rstrip("/") + (spec.path or "/")
+    if spec.strategy == "json":
+        return http.post(url, json=fields, intent=intent)  # type: ignore[arg-type]
+    if spec.strategy == "form":
+        fields.setdefault("grant_type", "password")
+        return http.post(url, data=_form_values(fields), intent=intent)  # type: ignore[arg-type]
+    if spec.strategy == "session":
+        cookies, headers = _csrf_preflight(http, spec, service_url, fields)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        return http.post(url, data=_form_values(fields), headers=headers, intent=intent)  # type: ignore[arg-type]
+    raise ValueError(f"the {spec.strategy} strategy has no password step")
+
+
+PASSWORD_STRATEGIES = ("json", "form", "session", "basic")
+
+
+def attempt_login(http: HttpClient, auth: Auth, service_url: str, role: str, *, username: str | None = None,
+                  password: str | None = None, intent: str = "probe") -> httpx.Response:
+    """One login attempt as a real login makes it, with other credentials where given: a probe of
+    wrong, unknown or default credentials differs from its control (the role's own) only there.
+
+    HTTP Basic has no login endpoint: the attempt is a GET of ``login.path`` with those credentials.
+    """
+    spec = auth.login
+    if spec.strategy not in PASSWORD_STRATEGIES:
+        not_applicable(f"the system signs in with {spec.strategy!r}: there is no password login golive can probe")
+    if spec.strategy != "basic":
+        return password_login(http, auth, service_url, role, username=username, password=password, intent=intent)
+    credentials = auth.roles[role]
+    pair = f"{credentials.username if username is None else username}:{credentials.password if password is None else password}"
+    if not spec.path:
+        unverified("auth.login.path names no page that needs the Basic credentials (to try logins against)")
+    return http.get(service_url.rstrip("/") + spec.path, intent=intent,  # type: ignore[arg-type]
+                    headers={"Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")})
+
+
+def login_succeeded(auth: Auth, response: httpx.Response) -> bool:
+    """Did this attempt sign in — an issued token or session, not just a 2xx page?"""
+    spec = auth.login
+    if spec.strategy == "basic":
+        return response.is_success
+    if spec.strategy == "session":
+        set_now = cookies_set_by(response)
+        csrf_cookie = spec.csrf.cookie if spec.csrf else None
+        wanted = spec.session_cookie
+        return response.status_code < 400 and (wanted in set_now if wanted else
+                                               any(name != csrf_cookie for name in set_now))
+    body = _json_or_none(response)
+    token = lookup(body, spec.access_token_field) if response.is_success else None
+    challenge = auth.mfa and response.is_success and mfa_challenge(response, auth.mfa)
+    return bool(isinstance(token, str) and token) or bool(challenge)
+
+
+def _form_values(fields: dict[str, Any]) -> dict[str, str]:
+    return {key: ("true" if value is True else "false" if value is False else str(value)) for key, value in fields.items()}
+
+
+def _csrf_preflight(http: HttpClient, spec: Login, service_url: str,
+                    fields: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """GET the login page for its CSRF cookie (or hidden input) and put the token where the form wants it."""
+    csrf = spec.csrf
+    if csrf is None:
+        return {}, {}
+    page = http.get(service_url.rstrip("/") + (csrf.page or spec.path or "/"), intent="login")
+    cookies = cookies_set_by(page)
+    token = cookies.get(csrf.cookie) if csrf.cookie else None
+    if token is None and csrf.field:
+        token = hidden_input(page.text, csrf.field)
+    if token is None:
+        return cookies, {}
+    http.redactor.add(token)
+    if csrf.field:
+        fields[csrf.field] = token
+    return cookies, ({csrf.header: token} if csrf.header else {})
+
+
+def hidden_input(html: str, name: str) -> str | None:
+    match = re.search(r"<input[^>]*name=[\"']" + re.escape(name) + r"[\"'][^>]*>", html, re.IGNORECASE)
+    if not match:
+        return None
+    value = re.search(r"value=[\"']([^\"']*)[\"']", match.group(0), re.IGNORECASE)
+    return value.group(1) if value else None
+
+
+def cookies_set_by(response: httpx.Response) -> dict[str, str]:
+    """The cookies a response sets (name -> value), also on a redirect; deleted ones left out."""
+    jar: dict[str, str] = {}
+    for header in response.headers.get_list("set-cookie"):
+        pair = header.split(";", 1)[0]
+        if "=" not in pair:
+            continue
+        name, value = (part.strip() for part in pair.split("=", 1))
+        lowered = header.lower()
+        if value in ("", '""') or "max-age=0" in lowered or "01 jan 1970" in lowered:
+            continue
+        jar[name] = value
+    return jar
 
 
 def mfa_challenge(response: httpx.Response, mfa: Mfa) -> str | None:
@@ -65,36 +282,149 @@ def complete_mfa(http: HttpClient, auth: Auth, service_url: str, role: str, chal
     )
 
 
-def login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Tokens:
-    """Log in with the role's credentials (and second factor); fail with evidence when refused."""
+class LoginFailed(CheckFailed):
+    """A role's login gave no credential; ``prerequisite`` is the root cause other checks are blocked by."""
+
+    def __init__(self, prerequisite: Prerequisite) -> None:
+        self.prerequisite = prerequisite
+        super().__init__(f"{prerequisite.name} failed: {prerequisite.found}", expected=prerequisite.expected,
+                         found=prerequisite.found, where=prerequisite.where, fix=prerequisite.fix)
+
+
+def login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Credential:
+    """Log in as ``role`` with the profile's strategy; LoginFailed (with a diagnosis) when no credential comes back."""
     spec = auth.login
+    placement = placement_of(auth)
+    if spec.strategy == "token":
+        token = auth.roles[role].token
+        if not token:
+            raise LoginFailed(Prerequisite(login_prerequisite(role), f"a pre-issued token for {role}",
+                                           "roles." + role + ".token is empty", "the env file",
+                                           f"set the {role} token in the env file"))
+        http.redactor.add(token)
+        return Credential(role, "token", placement, token, issued_at=time.time())
+    if spec.strategy == "basic":
+        credentials = auth.roles[role]
+        value = base64.b64encode(f"{credentials.username}:{credentials.password}".encode()).decode("ascii")
+        http.redactor.add(value)
+        return Credential(role, "basic", placement, value, issued_at=time.time())
+    if spec.strategy == "browser":
+        return browser_login(http, auth, service_url, role, placement)
+    started = time.time()
     response = password_login(http, auth, service_url, role)
     challenge = mfa_challenge(response, auth.mfa) if auth.mfa and response.status_code == 200 else None
     if challenge is not None:
         response = complete_mfa(http, auth, service_url, role, challenge)
-    if response.status_code != 200:
-        raise CheckFailed(
-            f"login as {role} was refused",
-            expected="HTTP 200 with an access token",
-            found=f"HTTP {response.status_code} {snippet(response)}",
-            where=where(response),
-            fix=f"check the {role} account exists, is active and its password in the env file is current",
-        )
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    access = body.get(spec.access_token_field) if isinstance(body, dict) else None
+    if spec.strategy == "session":
+        return _session_credential(http, auth, role, response, placement, started)
+    body = _json_or_none(response)
+    access = lookup(body, spec.access_token_field) if response.status_code == 200 else None
     if not isinstance(access, str) or not access:
-        raise CheckFailed(
-            f"login as {role} returned no access token",
-            expected=f"a JSON body with {spec.access_token_field!r}",
-            found=snippet(response) or "an empty body",
-            where=where(response),
-            fix="align auth.login.access_token_field in the profile with the login response",
-        )
-    refresh = body.get(spec.refresh_token_field) if isinstance(body, dict) else None
-    return Tokens(role, access, refresh if isinstance(refresh, str) else None)
+        raise LoginFailed(_diagnosed(auth, role, response, expected=f"HTTP 200 with {spec.access_token_field!r}"))
+    refresh = lookup(body, spec.refresh_token_field)
+    http.redactor.add(access, *([refresh] if isinstance(refresh, str) else []))
+    return Credential(role, spec.strategy, placement, access, refresh if isinstance(refresh, str) else None,
+                      issued_at=started)
+
+
+def fresh_login(http: HttpClient, auth: Auth, service_url: str, role: str) -> Credential:
+    """A new session of golive's own (to rotate or burn): blocked, not failed, when the login fails."""
+    try:
+        return login(http, auth, service_url, role)
+    except LoginFailed as failure:
+        blocked(failure.prerequisite)
+        raise  # blocked() raised already
+
+
+def _session_credential(http: HttpClient, auth: Auth, role: str, response: httpx.Response,
+                        placement: CredentialPlacement, started: float) -> Credential:
+    spec = auth.login
+    cookies = {**dict(_request_cookies(response)), **cookies_set_by(response)}
+    wanted = spec.session_cookie
+    set_now = cookies_set_by(response)
+    csrf_cookie = spec.csrf.cookie if spec.csrf else None
+    session_names = [name for name in set_now if name != csrf_cookie]
+    name = wanted if wanted else (session_names[0] if len(session_names) == 1 else None)
+    ok = response.status_code < 400 and (name in set_now if name else bool(session_names))
+    if not ok:
+        expected = f"a {wanted!r} session cookie" if wanted else "a session cookie"
+        raise LoginFailed(_diagnosed(auth, role, response, expected=expected))
+    http.redactor.add(*cookies.values())
+    if name is None:  # several cookies and none named: send them all, forge the first
+        name = session_names[0]
+    csrf = None
+    if spec.csrf and spec.csrf.header and csrf_cookie and csrf_cookie in cookies:
+        csrf = (spec.csrf.header, cookies[csrf_cookie])
+    return Credential(role, "session", replace(placement, location="cookie", name=name, scheme=""), cookies[name],
+                      cookies=tuple((key, value) for key, value in cookies.items() if key != name), csrf=csrf,
+                      issued_at=started)
+
+
+def _request_cookies(response: httpx.Response) -> list[tuple[str, str]]:
+    """Cookies golive itself sent with the login (the CSRF cookie): the session needs them too."""
+    header = response.request.headers.get("cookie", "")
+    pairs = [part.strip().split("=", 1) for part in header.split(";") if "=" in part]
+    return [(name, value) for name, value in pairs]
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _diagnosed(auth: Auth, role: str, response: httpx.Response, *, expected: str) -> Prerequisite:
+    spec = auth.login
+    diagnosis = diagnose(spec.strategy, response.status_code, body_text=response.text[:4000],
+                         content_type=response.headers.get("content-type", ""),
+                         set_cookies=response.headers.get_list("set-cookie"),
+                         location=response.headers.get("location", ""), token_field=spec.access_token_field,
+                         username_field=spec.username_field, password_field=spec.password_field)
+    return Prerequisite(login_prerequisite(role), expected, diagnosis.summary, where(response), diagnosis.fix)
+
+
+def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
+                  placement: CredentialPlacement) -> Credential:
+    """Sign in through the login page in Chromium once; the cookies it ends with are the credential."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    spec = auth.login
+    credentials = auth.roles[role]
+    url = service_url.rstrip("/") + (spec.path or "/")
+    http.reachability.check(url)
+    started = time.time()
+    timeout_ms = max(http.timeout_s, 5.0) * 3000
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=QUIET_CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(timeout_ms)
+            try:
+                page.goto(url, wait_until="load")
+                page.fill(spec.username_selector, credentials.username or "")
+                page.fill(spec.password_selector, credentials.password or "")
+                with page.expect_navigation(wait_until="load"):
+                    page.click(spec.submit_selector)
+            except PlaywrightError as error:
+                raise LoginFailed(Prerequisite(login_prerequisite(role), "the login page signs in",
+                                               str(error).splitlines()[0], url,
+                                               "check auth.login.path and the selectors")) from None
+            cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+            landed = page.url
+        finally:
+            browser.close()
+    name = spec.session_cookie or (next(iter(cookies)) if len(cookies) == 1 else None)
+    if not cookies or (name is not None and name not in cookies) or landed.rstrip("/") == url.rstrip("/"):
+        raise LoginFailed(Prerequisite(login_prerequisite(role), "a session cookie after signing in",
+                                       f"the page stayed at {landed} with cookies {sorted(cookies) or 'none'}", url,
+                                       "check the role's password, or set auth.login.session_cookie"))
+    http.redactor.add(*cookies.values())
+    name = name or sorted(cookies)[0]
+    return Credential(role, "browser", replace(placement, location="cookie", name=name, scheme=""), cookies[name],
+                      cookies=tuple((key, value) for key, value in cookies.items() if key != name),
+                      issued_at=started)
 
 
 def forgery_context(auth: Auth | None) -> ForgeryContext:

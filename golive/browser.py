@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 
 from golive.http import Reachability
 from golive.outcomes import TargetUnreachable
+
+# Without these, Chromium's own background connections fail noisily on a closed network.
+QUIET_CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_executable() -> str | None:
+    """GOLIVE_CHROMIUM, else the distribution's Chromium; None lets Playwright use its own browsers."""
+    configured = os.environ.get("GOLIVE_CHROMIUM")
+    if configured:
+        return configured
+    return next((path for path in CHROMIUM_CANDIDATES if os.path.exists(path)), shutil.which("chromium"))
 
 
 def open_page(page: Any, url: str, reachability: Reachability | None = None) -> None:

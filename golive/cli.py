@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from golive import redaction
-from golive.auth import login
+from golive.auth import Credential, login
 from golive.checklists import ChecklistError, items_by_id, load_checklists
 from golive.coverage import coverage, unknown_items
 from golive.config import ConfigurationError, UsageError, load_settings
@@ -96,18 +96,17 @@ def _cleanup(args: argparse.Namespace) -> int:
         return EXIT_CONFIGURATION
     profile = settings.profile
     redactor = redaction.Redactor(redaction.secrets_from_env(settings.values))
-    tokens: dict[str, str] = {}
+    tokens: dict[str, Credential] = {}
     with HttpClient(timeout=profile.http_timeout_s, redactor=redactor, safety="mutating") as http:
         def send(undo: Undo) -> int:
-            headers = {}
             if undo.role:
                 if not profile.auth:
                     raise RuntimeError(f"the profile has no auth section to log in as {undo.role}")
                 if undo.role not in tokens:
                     service_url = str(profile.service(profile.auth.login.service).base_url)
-                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role).access
-                headers["Authorization"] = f"Bearer {tokens[undo.role]}"
-            return http.request(undo.method, undo.url, intent="write", json=undo.json, headers=headers).status_code
+                    tokens[undo.role] = login(http, profile.auth, service_url, undo.role)
+            credential = tokens.get(undo.role) if undo.role else None
+            return http.request(undo.method, undo.url, intent="write", json=undo.json, auth=credential).status_code
 
         problems = run_undos(ledger, pending, send, masked=redaction.MASK)
     for undo in pending:

@@ -131,6 +131,18 @@ def load_profile(path: Path, env: Mapping[str, str]) -> tuple[Profile | None, li
         return None, problems + describe_validation_error(error, f"profile {path.name}")
 
 
+def names_a_path(profile: str) -> bool:
+    """GOLIVE_PROFILE names a file (``conformance/kinto/profile.yaml``) rather than a profiles/ name."""
+    return "/" in profile or profile.endswith((".yaml", ".yml"))
+
+
+def profile_path_for(profile: str, root: Path) -> Path:
+    """A name means ``profiles/<name>.yaml``; a path is taken as is, relative to the repository root."""
+    if names_a_path(profile):
+        return root / profile  # an absolute path stays absolute
+    return root / "profiles" / f"{profile}.yaml"
+
+
 def load_settings(
     env_name: str,
     root: Path,
@@ -161,10 +173,12 @@ def load_settings(
     profile_name = values.get("GOLIVE_PROFILE", "")
     profile = None
     if not profile_name:
-        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml)")
+        problems.append(f"env {env_file.name}: GOLIVE_PROFILE is not set (profiles live in profiles/<name>.yaml, or give a path to a profile file)")
     else:
-        profile_path = root / "profiles" / f"{profile_name}.yaml"
-        if not profile_path.is_file():
+        profile_path = profile_path_for(profile_name, root)
+        if not profile_path.is_file() and names_a_path(profile_name):
+            problems.append(f"env {env_file.name}: GOLIVE_PROFILE={profile_name}: no such file ({profile_path})")
+        elif not profile_path.is_file():
             known = ", ".join(sorted(p.stem for p in (root / "profiles").glob("*.yaml"))) or "none"
             problems.append(f"env {env_file.name}: GOLIVE_PROFILE={profile_name}: no such profile (profiles: {known})")
         else:

@@ -6,7 +6,8 @@ from collections.abc import Collection
 
 import httpx
 
-from golive.outcomes import CheckFailed
+from golive.outcomes import CheckFailed, Inconclusive, RateLimited
+from golive.probes.control import Judgement, Outcome, judge, judge_write
 from golive.probes.findings import Finding
 
 MAX_BODY_IN_MESSAGE = 300
@@ -44,6 +45,8 @@ def no_findings(findings: list[Finding], title: str, *, where: str) -> None:
             found="; ".join(f.found for f in findings),
             where=where,
             fix=" | ".join(dict.fromkeys(f.fix for f in findings if f.fix)),
+            findings=[{"name": f.name, "expected": f.expected, "found": f.found, "where": where, "fix": f.fix}
+                      for f in findings],
         )
 
 
@@ -75,3 +78,36 @@ def json_body(response: httpx.Response, title: str):  # type: ignore[no-untyped-
             found=f"{response.headers.get('content-type', 'no content type')}: {snippet(response) or 'empty'}",
             where=where(response),
         ) from None
+
+
+def refused(control: httpx.Response, probe: httpx.Response, title: str, *, tested: str, fix: str = "",
+            anonymous: httpx.Response | None = None) -> None:
+    """The probe (the request with ``tested``: "a token signed with alg none") must be refused where the
+    control (the same request without it) was accepted. ``title`` says what acceptance means ("GET /x
+    accepts a token with alg none"). With ``anonymous`` (a write proven without writing: unparseable
+    bodies) the anonymous baseline must be stopped at the guard first.
+
+    Inconclusive (unverified) when the control was not accepted; broken when the target rate-limits.
+    """
+    judgement = (judge_write(control.status_code, anonymous.status_code, probe.status_code) if anonymous is not None
+                 else judge(control.status_code, probe.status_code))
+    settle(judgement, control, probe, title, tested=tested, fix=fix)
+
+
+def settle(judgement: Judgement, control: httpx.Response, probe: httpx.Response, title: str, *, tested: str,
+           fix: str = "") -> None:
+    """Turn a control/probe judgement into the check's outcome."""
+    if judgement.outcome is Outcome.RATE_LIMITED:
+        raise RateLimited(f"rate limited: {judgement.reason} ({where(probe)}); "
+                          "run again later or raise the target's limit for golive's address")
+    if judgement.outcome is Outcome.INCONCLUSIVE:
+        raise Inconclusive(f"{judgement.reason} — the same request without {tested} was not accepted "
+                           f"({where(control)}: HTTP {control.status_code} {snippet(control)[:120]})".rstrip())
+    if judgement.outcome is Outcome.ACCEPTED:
+        raise CheckFailed(
+            title,
+            expected=f"a refusal (401, 403 or 404) of the request with {tested}",
+            found=f"{judgement.reason}: {snippet(probe)[:200]}".rstrip(": "),
+            where=where(probe),
+            fix=fix,
+        )

@@ -149,6 +149,7 @@ class HttpClient:
         self.safety = safety
         self.retries = retries
         self.retry_backoff_s = retry_backoff_s
+        self.timeout_s = timeout
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
@@ -173,11 +174,16 @@ class HttpClient:
         self.budget.spend(method, url)
         headers = httpx.Headers(kwargs.pop("headers", None))
         headers.setdefault("X-Request-ID", f"golive-{uuid.uuid4().hex[:20]}")
+        # a role's credential (golive.auth.Credential) puts itself where the system reads it
+        auth = kwargs.pop("auth", None)
         request = self._client.build_request(method, url, headers=headers, **kwargs)
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
         for attempt in range(1, attempts + 1):
             try:
-                response = self._client.send(request)
+                response = self._client.send(request, auth=auth) if auth is not None else self._client.send(request)
+                # Nothing rides along implicitly: a session cookie a login set must not make the next
+                # (anonymous or other-role) request of the same check authenticated.
+                self._client.cookies.clear()
                 break
             except CONNECT_FAILURES as error:
                 if attempt < attempts:

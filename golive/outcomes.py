@@ -6,7 +6,9 @@ run (broken) or lacked data or a flag (unverified) is unknown, and unknown is no
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Any
 
 from _pytest.outcomes import Skipped
 
@@ -46,11 +48,51 @@ class Unverified(Skipped):
         super().__init__(f"unverified: {reason}", allow_module_level=False)
 
 
-class CheckFailed(AssertionError):
-    """A check found the target wrong. The message says expected, found, where and fix."""
+@dataclass(frozen=True)
+class Prerequisite:
+    """Something many checks need (a role's login, an owned object, the request budget) that failed.
 
-    def __init__(self, title: str, *, expected: str, found: str, where: str = "", fix: str = "") -> None:
+    Reported once as a root cause; every check that needed it ends unverified, blocked by it.
+    """
+
+    name: str  # "login as admin"
+    expected: str
+    found: str
+    where: str = ""
+    fix: str = ""
+
+    @property
+    def summary(self) -> str:
+        return f"{self.name} failed ({self.found})"
+
+    def as_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class Blocked(Skipped):
+    """The check needed a prerequisite that failed: unverified, never failed or passed."""
+
+    def __init__(self, prerequisite: Prerequisite) -> None:
+        self.prerequisite = prerequisite
+        super().__init__(f"unverified: blocked by {prerequisite.summary}", allow_module_level=False)
+
+
+class Inconclusive(Skipped):
+    """A probe's control request did not succeed, so the probe's answer proves nothing either way."""
+
+    def __init__(self, reason: str, finding: dict[str, Any] | None = None) -> None:
+        self.finding = finding
+        super().__init__(f"unverified: inconclusive: {reason}", allow_module_level=False)
+
+
+class CheckFailed(AssertionError):
+    """A check found the target wrong. The message says expected, found, where and fix; ``findings``
+    carries the same as data (one entry per named finding)."""
+
+    def __init__(self, title: str, *, expected: str, found: str, where: str = "", fix: str = "",
+                 findings: list[dict[str, str]] | None = None) -> None:
         self.title, self.expected, self.found, self.where, self.fix = title, expected, found, where, fix
+        self.findings = findings or [{"name": title, "expected": expected, "found": found, "where": where, "fix": fix}]
         lines = [title, f"  expected: {expected}", f"  found:    {found}"]
         if where:
             lines.append(f"  where:    {where}")
@@ -61,6 +103,18 @@ class CheckFailed(AssertionError):
 
 class TargetUnreachable(Exception):
     """The target did not answer; the check is broken for an environment reason, not a product defect."""
+
+
+class RateLimited(TargetUnreachable):
+    """The target answered 429/503: evidence of nothing about the property under test; an environment problem."""
+
+
+def inconclusive(reason: str) -> None:
+    raise Inconclusive(reason)
+
+
+def blocked(prerequisite: Prerequisite) -> None:
+    raise Blocked(prerequisite)
 
 
 def not_applicable(reason: str) -> None:

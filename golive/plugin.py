@@ -29,7 +29,7 @@ from golive.coverage import coverage, required_attestations
 from golive.discovery import DiscoveryError, discover_checks
 from golive.gates import GateError, GateTracker, stage_of, stage_summary, staged_checklist, stages_up_to
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
-from golive.outcomes import Status, TargetUnreachable, unverified, worst
+from golive.outcomes import Blocked, CheckFailed, Status, TargetUnreachable, unverified, worst
 from golive.report import allure as allure_report
 from golive.report.files import verdict_document, write_json, write_markdown
 from golive.report.terminal import colour_of, panel_lines
@@ -490,9 +490,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         "message": message,
         "environment_problem": environment_problem,
         "duration_s": report.duration,
+        **_evidence_of(call),
     }
     report.user_properties = [*report.user_properties, ("golive", record)]
     return report
+
+
+def _evidence_of(call: pytest.CallInfo[None]) -> dict[str, Any]:
+    """The result as data: the findings of a failure, the prerequisite a blocked check needed."""
+    error = call.excinfo.value if call.excinfo is not None else None
+    redactor = redaction.current()
+    findings = [redactor.data(dict(f)) for f in error.findings] if isinstance(error, CheckFailed) else []
+    blocked_by = redactor.data(error.prerequisite.as_json()) if isinstance(error, Blocked) else None
+    return {"findings": findings, "blocked_by": blocked_by}
 
 
 class ResultCollector:
@@ -514,7 +524,8 @@ class ResultCollector:
         self._track_gate(record, report.nodeid)
         merged = worst(Status(previous["status"]), Status(record["status"]))
         if merged.value != previous["status"]:
-            previous.update({key: record[key] for key in ("status", "message", "environment_problem")})
+            previous.update({key: record[key] for key in ("status", "message", "environment_problem", "findings",
+                                                          "blocked_by")})
         previous["duration_s"] += record["duration_s"]
 
     def _track_gate(self, record: dict[str, Any], nodeid: str) -> None:
@@ -564,7 +575,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             id=r["id"], title=r["title"], status=Status(r["status"]), critical=r["critical"],
             items=tuple(r["items"]), safety=r["safety"], message=r["message"], section=r["section"],
             param=r["param"], nodeid=r["nodeid"], duration_s=round(r["duration_s"], 3),
-            environment_problem=r["environment_problem"],
+            environment_problem=r["environment_problem"], findings=tuple(r.get("findings") or ()),
+            blocked_by=r.get("blocked_by"),
         )  # fmt: skip
         for r in state.results.values()
     ]

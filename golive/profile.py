@@ -59,19 +59,72 @@ class Service(Strict):
 
 
 class Credentials(Strict):
-    username: str
-    password: str
+    """A role's way in: a username and password, or (login strategy ``token``) a pre-issued token or API key."""
+
+    username: str | None = None
+    password: str | None = None
+    token: str | None = None
+
+    @model_validator(mode="after")
+    def _password_or_token(self) -> "Credentials":
+        if self.token is None and (self.username is None or self.password is None):
+            raise ValueError("a role needs username and password, or a token")
+        return self
+
+
+LoginStrategy = Literal["json", "form", "basic", "session", "token", "browser"]
+
+
+class Csrf(Strict):
+    """Django/Rails-style CSRF: a token read from a cookie (or a hidden input of ``page``) and echoed back."""
+
+    cookie: str | None = Field(default="csrftoken", description="the cookie that carries the CSRF token")
+    page: str | None = Field(default=None, description="a page to GET first that sets the cookie or holds the token "
+                             "in a hidden input (default: the login path)")
+    field: str | None = Field(default="csrfmiddlewaretoken", description="the form field the login echoes it in")
+    header: str | None = Field(default="X-CSRFToken", description="the header unsafe requests echo it in")
 
 
 class Login(Strict):
+    """How golive signs in as a role (the strategy) and where the credential comes back."""
+
+    strategy: LoginStrategy = Field(default="json", description=(
+        "json: POST a JSON body; form: POST urlencoded (OAuth2 password grant); basic: HTTP Basic on every "
+        "request; session: POST the login form, the credential comes back as a cookie (also on a 302); token: "
+        "a pre-issued token per role from the env (roles.<role>.token); browser: sign in through the login page"))
     service: str
-    path: str
+    path: str | None = Field(default=None, description=(
+        "json/form/session: where credentials are posted; browser: the login page; basic/token: a path that "
+        "needs the credential, used to verify it"))
     username_field: str = "username"
     password_field: str = "password"
+    # dotted paths into the JSON answer (data.access_token)
     access_token_field: str = "access_token"
     refresh_token_field: str = "refresh_token"
-    # Further fields the login body needs (Firebase's returnSecureToken, a tenant id, …).
+    # Further fields the login body needs (Firebase's returnSecureToken, an OAuth2 client_id and scope, …).
     extra_fields: dict[str, str | bool | int] = Field(default_factory=dict)
+    session_cookie: str | None = Field(default=None, description=(
+        "session: the cookie that carries the session (default: every cookie the login answer sets)"))
+    csrf: Csrf | None = None
+    # browser strategy: the login page's fields
+    username_selector: str = "input[name=username]"
+    password_selector: str = "input[name=password]"
+    submit_selector: str = "[type=submit]"
+
+    @model_validator(mode="after")
+    def _path_when_posting(self) -> "Login":
+        if self.strategy in ("json", "form", "session", "browser") and not self.path:
+            raise ValueError(f"login.path is required for the {self.strategy} strategy")
+        return self
+
+
+class CredentialPlacement(Strict):
+    """Where the system reads the credential on every request."""
+
+    location: Literal["header", "cookie", "query"] = "header"
+    name: str = "Authorization"
+    # the Authorization scheme ("Bearer", "Token", "token"); "" sends the bare value (X-API-Key)
+    scheme: str = "Bearer"
 
 
 class TokenPolicy(Strict):
@@ -125,8 +178,15 @@ class LoginRateLimit(Strict):
     probe_username: str = "golive-ratelimit-probe"
 
 
+JwtClaim = Literal["exp", "nbf", "iat", "iss", "aud", "kid", "sub"]
+
+
 class Auth(Strict):
     login: Login
+    # where requests carry the credential; default from the strategy (Bearer, Basic, the session cookie)
+    credential: CredentialPlacement | None = None
+    # claims the system verifies: forgeries of the others are not applicable (default: all of them)
+    enforced_claims: list[JwtClaim] = Field(default_factory=lambda: ["exp", "nbf", "iss", "aud", "kid"])
     token_policy: TokenPolicy = Field(default_factory=TokenPolicy)
     roles: dict[str, Credentials] = Field(min_length=1)
     protected: list[ProtectedEndpoint] = Field(default_factory=list)

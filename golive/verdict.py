@@ -34,6 +34,10 @@ class CheckResult:
     duration_s: float = 0.0
     environment_problem: bool = False
     waiver: dict[str, str] | None = None
+    # the failure as data: name, expected, found, where, fix (one entry per finding)
+    findings: tuple[dict[str, str], ...] = ()
+    # the failed prerequisite this check was blocked by (login, owned object, budget), as data
+    blocked_by: dict[str, str] | None = None
 
     @property
     def label(self) -> str:
@@ -43,7 +47,17 @@ class CheckResult:
         data = asdict(self)
         data["status"] = self.status.value
         data["items"] = list(self.items)
+        data["findings"] = [dict(finding) for finding in self.findings]
         return data
+
+    @property
+    def root_cause(self) -> str | None:
+        """What explains this result besides the check itself: a failed prerequisite or an environment problem."""
+        if self.blocked_by:
+            return f"{self.blocked_by['name']} failed ({self.blocked_by['found']})"
+        if self.environment_problem:
+            return first_line(self.message)
+        return None
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,36 @@ def apply_waivers(results: list[CheckResult], signoffs: Signoffs, today: date) -
     return waived
 
 
+def collapsed_causes(results: list[CheckResult]) -> list[str]:
+    """One line per root cause, in order of first appearance: a single check keeps its own line; many
+    become "login as admin failed (HTTP 422: …): 113 checks blocked (SEC-AUTH-003, …)"."""
+    by_cause: dict[str, list[CheckResult]] = {}
+    for result in results:
+        cause = result.root_cause
+        if cause is not None:
+            by_cause.setdefault(cause, []).append(result)
+    lines = []
+    for cause, affected in by_cause.items():
+        if len(affected) == 1 and not affected[0].blocked_by:
+            only = affected[0]
+            lines.append(f"{only.label} {only.status.value}: {first_line(only.message) or only.title}")
+            continue
+        labels = ", ".join(r.label for r in affected[:3]) + (", …" if len(affected) > 3 else "")
+        verb = "blocked" if affected[0].blocked_by else "could not run"
+        lines.append(f"{cause}: {len(affected)} check{'s' if len(affected) != 1 else ''} {verb} ({labels})")
+    return lines
+
+
+def prerequisites(results: list[CheckResult]) -> list[dict[str, Any]]:
+    """Every failed prerequisite once, with the checks it blocked: verdict.json's root causes as data."""
+    found: dict[str, dict[str, Any]] = {}
+    for result in results:
+        if result.blocked_by:
+            entry = found.setdefault(result.blocked_by["name"], {**result.blocked_by, "blocked": []})
+            entry["blocked"].append(result.label)
+    return list(found.values())
+
+
 def first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
@@ -111,14 +155,12 @@ def decide(
     results = apply_waivers(results, signoffs, today)
     reasons: list[str] = list(run_problems)
 
-    # Environment problems first: one unreachable target explains many broken checks. Only those
-    # behind a blocking result count; a non-critical or waived one is a known issue, not a blocker.
-    reasons += sorted(
-        {first_line(r.message) for r in results if r.environment_problem and r.critical and r.status.blocks_go}
-    )
+    # Root causes first, each once: one failed login or one unreachable target explains many checks.
+    # Only those behind a blocking result count; a non-critical or waived one is a known issue.
+    reasons += collapsed_causes([r for r in results if r.critical and r.status.blocks_go])
 
     for result in results:
-        if result.critical and result.status.blocks_go:
+        if result.critical and result.status.blocks_go and result.root_cause is None:
             reasons.append(f"{result.label} {result.status.value}: {first_line(result.message) or result.title}")
 
     selected = {r.id for r in results}
@@ -150,10 +192,11 @@ def decide(
     if not ran_critical:
         reasons.append("no critical check ran")
 
-    known_issues = [
+    known = [r for r in results if r.status is Status.WAIVED or (not r.critical and r.status.blocks_go)]
+    known_issues = collapsed_causes([r for r in known if r.status is not Status.WAIVED]) + [
         f"{r.label} {r.status.value}: {first_line(r.message) or r.title}"
-        for r in results
-        if r.status is Status.WAIVED or (not r.critical and r.status.blocks_go)
+        for r in known
+        if r.status is Status.WAIVED or r.root_cause is None
     ]
     if reasons:
         decision = NO_GO

@@ -149,7 +149,8 @@ class HttpStockAdapter:
         return self.service.url(path)
 
     def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token_of(role)}"}
+        """The role's credential as headers (golive.auth.Credential: Bearer, Basic or session cookie)."""
+        return self._token_of(role).headers("POST")
 
     def read(self, path: str | None, role: str | None = None, **params: str) -> list[dict[str, Any]]:
         if not path:

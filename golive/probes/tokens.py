@@ -518,26 +518,58 @@ def lifetime(claims: Mapping[str, Any]) -> timedelta:
     return timedelta(seconds=expires - issued)
 
 
-def evaluate_token_lifetime(claims: Mapping[str, Any], max_access: timedelta) -> list[Finding]:
-    """Findings for an access token's lifetime against the profile's policy (e.g. 60 minutes)."""
-    expected = f"exp - iat <= {max_access}"
+def evaluate_token_lifetime(claims: Mapping[str, Any], max_access: timedelta, *,
+                            issued_at: float | None = None) -> list[Finding]:
+    """Findings for an access token's lifetime against the profile's policy (e.g. 60 minutes).
+
+    Without an ``iat`` claim the lifetime starts at ``issued_at``, the time golive measured at login.
+    """
     try:
         expires = _numeric_date(claims, "exp")
         issued = _numeric_date(claims, "iat")
     except MalformedToken as error:
-        return [Finding("token-claims-malformed", expected, str(error),
+        return [Finding("token-claims-malformed", f"exp - iat <= {max_access}", str(error),
                         "exp and iat must be integer NumericDates (RFC 7519 §2)")]
+    start = "iat" if issued is not None else "the time of login"
+    expected = f"exp - {start} <= {max_access}"
     if expires is None:
         return [Finding("token-has-no-expiry", expected, "no exp claim",
                         "issue access tokens with an exp claim")]
     if issued is None:
-        return [Finding("token-has-no-issued-at", expected, "no iat claim, lifetime unknown",
-                        "issue access tokens with an iat claim")]
-    actual = timedelta(seconds=expires - issued)
-    if actual > max_access:
-        return [Finding("token-lifetime-too-long", expected, f"exp - iat = {actual}",
+        if issued_at is None:
+            return [Finding("token-has-no-issued-at", expected, "no iat claim, lifetime unknown",
+                            "issue access tokens with an iat claim")]
+        issued = issued_at
+    # a token measured from login may be a few seconds younger than its real start: allow a minute
+    slack = timedelta(seconds=60) if start != "iat" else timedelta(0)
+    actual = timedelta(seconds=round(expires - issued))
+    if actual > max_access + slack:
+        return [Finding("token-lifetime-too-long", expected, f"exp - {start} = {actual}",
                         f"shorten the access token lifetime to at most {max_access}")]
     return []
+
+
+# Forgeries that are validly signed and change one claim: they test whether the system checks that
+# claim, so they apply only to claims the system enforces (and its tokens carry).
+FORGERY_CLAIM = {
+    "expired_resigned": "exp", "expiry_removed_resigned": "exp", "not_yet_valid_resigned": "nbf",
+    "issued_in_future_resigned": "iat", "wrong_issuer_resigned": "iss", "wrong_audience_resigned": "aud",
+    "unknown_kid_resigned": "kid",
+}  # fmt: skip
+
+
+def claim_tested_but_unused(forgery: str, enforced: Iterable[str], header: Mapping[str, Any],
+                            claims: Mapping[str, Any]) -> str | None:
+    """Why ``forgery`` says nothing about this system (a claim it does not enforce or carry), or None."""
+    claim = FORGERY_CLAIM.get(forgery)
+    if claim is None:
+        return None
+    if claim not in set(enforced):
+        return f"the profile says the system does not enforce {claim!r} (auth.enforced_claims)"
+    carried = header if claim == "kid" else claims
+    if claim not in ("exp", "nbf") and claim not in carried:
+        return f"the system's tokens carry no {claim!r}, so a changed {claim!r} tests nothing it uses"
+    return None
 
 
 # --------------------------------------------------------------------------- weak HMAC secrets

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from golive.verdict import Verdict
+from golive.verdict import Verdict, prerequisites
 
 STATUS_ICONS = {
     "passed": "✅",
@@ -26,6 +26,7 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
         "reasons": verdict.reasons,
         **run,
         "counts": verdict.counts(),
+        "prerequisites": prerequisites(verdict.checks),
         "known_issues": verdict.known_issues,
         "checks": [result.as_json() for result in verdict.checks],
         "attestations": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from golive.config import ConfigurationError, UsageError, load_settings
@@ -259,3 +261,27 @@ def test_the_committed_local_env_and_sandbox_profile_load(request):
     assert settings.sandbox is True
     assert settings.profile.name == "sandbox"
     assert str(settings.profile.browser.admin_login.url) == "http://localhost:8799/admin/login"
+
+
+def test_golive_profile_may_be_a_path_relative_to_the_repository(project):
+    folder = project.path / "conformance" / "shop"
+    folder.mkdir(parents=True)
+    (folder / "profile.yaml").write_text(textwrap.dedent(SHOP_PROFILE).lstrip(), encoding="utf-8")
+    project.env("staging.env", SHOP_ENV.replace("GOLIVE_PROFILE=shop", "GOLIVE_PROFILE=conformance/shop/profile.yaml"))
+
+    settings = load_settings("staging", project.path, environ={})
+
+    assert settings.profile.name == "shop"
+    assert settings.profile_name == "conformance/shop/profile.yaml"
+
+
+def test_golive_profile_path_that_does_not_exist_names_the_file(project):
+    project.env("staging.env", SHOP_ENV.replace("GOLIVE_PROFILE=shop", "GOLIVE_PROFILE=conformance/shop/profile.yaml"))
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings("staging", project.path, environ={})
+
+    assert raised.value.problems == [
+        "env staging.env: GOLIVE_PROFILE=conformance/shop/profile.yaml: no such file "
+        f"({project.path / 'conformance/shop/profile.yaml'})"
+    ]

@@ -11,6 +11,7 @@ import pytest
 import respx
 
 from golive.adapters import AdapterError, stock_adapter
+from golive.auth import Credential
 from golive.http import HttpClient
 from golive.profile import Profile
 
@@ -30,7 +31,7 @@ def profile_with(adapter: str, **paths: Any) -> Profile:
 def adapter_for(adapter: str, **paths: Any):  # type: ignore[no-untyped-def]
     profile = profile_with(adapter, **paths)
     assert profile.flows
-    return stock_adapter(profile, profile.flows, HttpClient(safety="mutating", retries=0), lambda role: f"tok-{role}")
+    return stock_adapter(profile, profile.flows, HttpClient(safety="mutating", retries=0), lambda role: Credential.bearer(role, f"tok-{role}"))
 
 
 @respx.mock

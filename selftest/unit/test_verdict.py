@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from golive.outcomes import Status
 from golive.signoffs import Attestation, Signoffs, Waiver
-from golive.verdict import GO, GO_WITH_EXCEPTIONS, NO_GO, AttestationResult, CheckResult, decide
+from golive.verdict import GO, GO_WITH_EXCEPTIONS, NO_GO, AttestationResult, CheckResult, decide, prerequisites
 
 TODAY = date(2025, 6, 1)
 NO_SIGNOFFS = Signoffs()
@@ -240,11 +241,25 @@ def test_run_problems_and_environment_problems_come_first_in_reasons():
     assert verdict.decision == NO_GO
     assert verdict.reasons == [
         "the run did not complete (pytest exit status 2)",
-        unreachable,  # once, however many checks it broke
+        # once, however many checks it broke, naming them
+        f"{unreachable}: 2 checks could not run (INF-HEALTH-001, INF-HEALTH-002)",
         "SEC-CORS-001 failed: reflects any origin",
-        f"INF-HEALTH-001 broken: {unreachable}",
-        f"INF-HEALTH-002 broken: {unreachable}",
     ]
+
+
+def test_a_failed_prerequisite_is_one_reason_and_its_checks_are_blocked_not_failed():
+    login = {"name": "login as admin", "expected": "HTTP 200 with 'access_token'",
+             "found": "HTTP 422: body fields missing (username, password) — does the endpoint want a form?",
+             "where": "POST http://api.test/login", "fix": "set auth.login.strategy: form"}
+    blocked = [result(f"SEC-AUTH-00{n}", Status.UNVERIFIED, message=f"blocked by login as admin failed ({login['found']})")
+               for n in (2, 3, 4)]
+    blocked = [replace(r, blocked_by=login) for r in blocked]
+    verdict = decide([*blocked, result("SEC-CORS-001", Status.PASSED)], NO_SIGNOFFS, today=TODAY)
+
+    assert verdict.decision == NO_GO
+    assert verdict.reasons == [f"login as admin failed ({login['found']}): 3 checks blocked "
+                               "(SEC-AUTH-002, SEC-AUTH-003, SEC-AUTH-004)"]
+    assert prerequisites(verdict.checks) == [{**login, "blocked": ["SEC-AUTH-002", "SEC-AUTH-003", "SEC-AUTH-004"]}]
 
 
 def test_environment_problem_of_a_non_critical_check_is_a_known_issue_not_a_blocker():
@@ -260,7 +275,7 @@ def test_environment_problem_of_a_non_critical_check_is_a_known_issue_not_a_bloc
 
     assert verdict.decision == GO_WITH_EXCEPTIONS
     assert verdict.reasons == []
-    assert verdict.known_issues == [f"OBS-SENTRY-001 broken: {unreachable}"]
+    assert verdict.known_issues == [f"OBS-SENTRY-001 broken: {unreachable}"]  # one check keeps its own line
 
 
 def test_validly_waived_environment_problem_does_not_block():

@@ -18,7 +18,7 @@ def listing(profile, http, tokens, path_of):  # type: ignore[no-untyped-def]
     inventory = required(profile.inventory, "an inventory section (entities, products, batches paths, role)",
                          absent="the profile says the target keeps no inventory (inventory: false)")
     url = profile.service(inventory.service).url(path_of(inventory))
-    response = http.get(url, headers={"Authorization": f"Bearer {tokens(inventory.role).access}"})
+    response = http.get(url, auth=tokens(inventory.role))
     expect.status(response, 200, f"{url} does not list its records to {inventory.role}",
                   fix="check the route, its role guard and the database behind it")
     body = expect.json_body(response, f"{url} answered no JSON")

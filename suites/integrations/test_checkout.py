@@ -15,7 +15,7 @@ from golive.probes.providers import evaluate_checkout_records
 def test_rupee_payment_and_refund(profile, checkout_flow, razorpay_config, razorpay_account, http, tokens):
     provider, paid = razorpay_account
     service = profile.service(checkout_flow.service)
-    auth = {"Authorization": f"Bearer {tokens(checkout_flow.role).access}"}
+    auth = tokens(checkout_flow.role).headers("POST")
 
     def path(template: str, order_id: str) -> str:
         return service.url(template.replace("{order_id}", order_id))

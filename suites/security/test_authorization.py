@@ -28,10 +28,6 @@ OBJECT_ITEMS = ["realserv:SEC-AUTH-04", "realserv:TEST-SEC-04", "inventory:MAINT
 READ_METHODS = ("GET", "HEAD")
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def authorization_of(profile):  # type: ignore[no-untyped-def]
     return required(profile.authorization, "an authorization section (owned objects, profile update)",
                     absent="the profile says the target has no per-user data (authorization: false)")
@@ -54,12 +50,12 @@ def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens
                        f"HTTP {anonymous.status_code}, so a validation error cannot show authorization passed, and "
                        "proving it otherwise would change data")
         response = http.request(protected_endpoint.method, url, content=UNPARSEABLE_JSON_BODY,
-                                headers={**bearer(tokens(role).access), **json_type}, intent="probe")
+                                headers={**tokens(role).headers(), **json_type}, intent="probe")
         expect.no_findings(evaluate_write_cell_by_validation(role, protected_endpoint.label, anonymous.status_code,
                                                              response.status_code),
                            f"{role} on {protected_endpoint.label}", where=where(response))
         return
-    response = http.request(protected_endpoint.method, url, headers=bearer(tokens(role).access),
+    response = http.request(protected_endpoint.method, url, headers=tokens(role).headers(),
                             intent=None if allowed else "probe")
     expect.no_findings(evaluate_matrix_cell(role, protected_endpoint.label, allowed, response.status_code),
                        f"{role} on {protected_endpoint.label}", where=where(response))
@@ -68,7 +64,7 @@ def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens
 def _first_owned(profile, owned, tokens, http):  # type: ignore[no-untyped-def]
     """The owner's first object (id, body) from the owner's own list."""
     service = profile.service(owned.service)
-    listing = http.get(service.url(owned.list_path), headers=bearer(tokens(owned.owner_role).access))
+    listing = http.get(service.url(owned.list_path), headers=tokens(owned.owner_role).headers())
     expect.status(listing, 200, f"{owned.owner_role} cannot list their {owned.name}")
     items = listed_items(expect.json_body(listing, f"the {owned.name} list"))  # a bare list or {"items": [...]}
     if not items or not isinstance(items[0], dict) or owned.id_field not in items[0]:
@@ -85,11 +81,11 @@ def test_other_users_objects_unreadable(profile, auth_config, tokens, http):
         unverified("the profile names no owned objects (authorization.objects)")
     for owned in authorization.objects:
         object_id, url = _first_owned(profile, owned, tokens, http)
-        other = tokens(owned.other_role).access
-        response = http.get(url, headers=bearer(other))
+        other = tokens(owned.other_role).headers()
+        response = http.get(url, headers=other)
         expect.status(response, {403, 404}, f"{owned.other_role} reads {owned.owner_role}'s {owned.name} {object_id}",
                       fix="load objects by id AND owner (or check the owner after loading)")
-        listing = http.get(profile.service(owned.service).url(owned.list_path), headers=bearer(other))
+        listing = http.get(profile.service(owned.service).url(owned.list_path), headers=other)
         listed = listed_items(expect.json_body(listing, f"the {owned.name} list")) \
             if listing.status_code == 200 else []
         if listed is None:
@@ -110,7 +106,7 @@ def test_other_users_objects_unchangeable(profile, auth_config, tokens, http):
                    "(authorization.objects[].patch/delete/actions)")
     for owned in attempts:
         object_id, url = _first_owned(profile, owned, tokens, http)
-        owner, other = bearer(tokens(owned.owner_role).access), bearer(tokens(owned.other_role).access)
+        owner, other = tokens(owned.owner_role).headers(), tokens(owned.other_role).headers()
         before = expect.json_body(http.get(url, headers=owner), f"{owned.name} {object_id}")
         if owned.patch:
             attempt = http.patch(url, headers=other, json=owned.patch, intent="probe")
@@ -151,7 +147,7 @@ def test_privileged_fields_not_assignable(profile, auth_config, tokens, http):
     update = required(authorization.profile_update, "a self-service profile update endpoint "
                       "(authorization.profile_update)", absent="the profile says users cannot update themselves")
     url = profile.service(update.service).url(update.path)
-    headers = bearer(tokens(update.role).access)
+    headers = tokens(update.role).headers()
     before = expect.json_body(http.get(url, headers=headers), "the user's own profile")
     sent = dict(authorization.privileged_fields)
     response = http.request(update.method, url, headers=headers, json=sent, intent="probe")
@@ -175,7 +171,7 @@ def test_no_sensitive_fields_exposed(profile, auth_config, protected_endpoint, t
     # the profile's list, or the defaults when it says nothing about authorization
     names = (profile.authorization or Authorization()).sensitive_fields
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
-    response = http.get(url, headers=bearer(tokens(protected_endpoint.roles[0]).access))
+    response = http.get(url, headers=tokens(protected_endpoint.roles[0]).headers())
     expect.status(response, 200, f"{protected_endpoint.roles[0]} cannot read {protected_endpoint.label}")
     if "json" not in response.headers.get("content-type", ""):
         not_applicable(f"{protected_endpoint.label} answers {response.headers.get('content-type')}, not JSON")
@@ -191,7 +187,7 @@ def test_documented_reads_expose_no_sensitive_fields(profile, api_operations, to
     # The description itself names fields (password, refresh_token) in its schemas: not a leak.
     reads = [op for op in api_operations
              if op.method == "GET" and not op.params_in("path") and op.path != spec.source][: spec.max_operations]
-    headers = bearer(tokens(spec.role).access) if spec.role else {}
+    headers = tokens(spec.role).headers() if spec.role else {}
     scanned = 0
     for operation in required(reads, "GET operations without path parameters in the API description"):
         response = http.get(profile.service(spec.service).url(operation.path), headers=headers)
@@ -210,13 +206,13 @@ def test_service_endpoints_need_credentials(profile, auth_config, tokens, http):
                          absent="the profile says the target has no service-to-service endpoints")
     if not endpoints:
         unverified("service_endpoints is empty")
-    user_token = tokens(next(iter(auth_config.roles))).access
+    user_credential = tokens(next(iter(auth_config.roles))).headers()
     for endpoint in endpoints:
         url = profile.service(endpoint.service).url(endpoint.path)
         callers = {
             "no credential": {},
             "a wrong credential": {endpoint.header: f"golive-wrong-{secrets.token_hex(8)}"},
-            "a user's bearer token": bearer(user_token),
+            "a user's credential": user_credential,
         }
         for caller, headers in callers.items():
             response = http.request(endpoint.method, url, headers=headers, intent="probe")

@@ -2,6 +2,8 @@
 debug consoles, public API docs (in production) or directory listings."""
 
 from golive import check, expect, not_applicable, required, unverified
+from golive.auth import attempt_login, login_succeeded
+from golive.outcomes import inconclusive
 from golive.probes.exposure import (
     API_DOC_PATHS,
     DEBUG_PATHS,
@@ -114,17 +116,22 @@ def test_no_directory_listing(profile, exposure_policy, http):
 
 @check("SEC-EXPOSE-007", "Admin logins refuse default credentials (admin/admin, root/root, ...)", safety="probe",
        items=["realserv:TEST-SEC-03", "realserv:CFG-ENV-04"])
-def test_default_credentials_refused(exposure_policy, login_url, auth_config, http):
+def test_default_credentials_refused(profile, exposure_policy, auth_config, http):
     pairs = required(exposure_policy.default_credentials, "default credentials to try (exposure.default_credentials)")
-    spec = auth_config.login
+    service_url = str(profile.service(auth_config.login.service).base_url)
+    # the control: a real account, sent the same way, signs in — else a refusal proves nothing
+    role = next(iter(auth_config.roles))
+    control = attempt_login(http, auth_config, service_url, role, intent="login")
+    if not login_succeeded(auth_config, control):
+        inconclusive(f"the control login as {role} did not sign in (HTTP {control.status_code} at "
+                     f"{expect.where(control)}), so refusals of default credentials prove nothing")
     for username, password in pairs:
-        response = http.post(login_url, json={spec.username_field: username, spec.password_field: password},
-                             intent="login")
+        response = attempt_login(http, auth_config, service_url, role, username=username, password=password,
+                                 intent="login")
         if response.status_code == 429:
             unverified(f"the login rate limit answered before {username!r} could be tried (429)")
-        expect.true(response.status_code < 500, "login failed with a server error", expected="HTTP 401",
-                    found=f"HTTP {response.status_code}", where=expect.where(response))
-        expect.true(not response.is_success, f"default credentials {username}/{'*' * len(password)} accepted",
-                    expected="HTTP 401 for a default username/password pair",
-                    found=f"HTTP {response.status_code}: the pair signs in", where=expect.where(response),
+        expect.true(not login_succeeded(auth_config, response), f"default credentials {username}/… sign in",
+                    expected="no token or session for a default username/password pair",
+                    found=f"HTTP {response.status_code} with a token or session, as the control login",
+                    where=expect.where(response),
                     fix=f"remove or re-password the {username!r} account; never ship default credentials")

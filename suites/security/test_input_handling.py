@@ -35,11 +35,9 @@ def call(profile, http, request):
 
     def send(endpoint, path=None, headers=None, **kwargs):
         url = profile.service(endpoint.service).url(path or endpoint.path)
-        headers = dict(headers or {})
-        if endpoint.role:
-            headers["Authorization"] = f"Bearer {request.getfixturevalue('tokens')(endpoint.role).access}"
+        credential = request.getfixturevalue("tokens")(endpoint.role) if endpoint.role else None
         intent = None if endpoint.method == "GET" else "probe"
-        return http.request(endpoint.method, url, headers=headers, intent=intent, **kwargs)
+        return http.request(endpoint.method, url, headers=headers, auth=credential, intent=intent, **kwargs)
 
     return send
 
@@ -132,7 +130,7 @@ def injection_targets(input_config, profile, http, tokens):
 def openapi_targets(profile, http, tokens, known):
     spec = profile.openapi
     found = []
-    documented = api_description.operations(profile, http, lambda role: tokens(role).access)
+    documented = api_description.operations(profile, http, tokens)
     for operation in openapi.injectable(documented)[: spec.max_operations]:
         if operation.label in known:
             continue
@@ -264,7 +262,7 @@ UNPARSEABLE_BODY = MALFORMED_BODIES[0][1]
 def documented_json_writes(profile, http, tokens, known):  # type: ignore[no-untyped-def]
     """The API description's POST/PUT/PATCH operations with a documented JSON body, as endpoints."""
     spec = profile.openapi
-    documented = api_description.operations(profile, http, lambda role: tokens(role).access)
+    documented = api_description.operations(profile, http, tokens)
     return [Endpoint(service=spec.service, path=api_description.example_path(op), method=op.method,
                      role=spec.role if op.security else None)
             for op in openapi.json_body_operations(documented, known=known, limit=spec.max_operations)]

@@ -11,14 +11,24 @@ from datetime import timedelta
 import pyotp
 
 from golive import check, expect, not_applicable, required, unverified
-from golive.auth import KEY_SET_FORGERIES, complete_mfa, forgery_contexts, login, mfa_challenge, password_login
+from golive.outcomes import inconclusive
+from golive.auth import (
+    KEY_SET_FORGERIES,
+    attempt_login,
+    complete_mfa,
+    forgery_contexts,
+    fresh_login,
+    login_succeeded,
+    mfa_challenge,
+    password_login,
+)
 from golive.expect import snippet, where
 from golive.probes.login import LoginAnswer, evaluate_attempt_limit, evaluate_enumeration, evaluate_rotation
 from golive.probes.tokens import (
     FORGERIES,
     MalformedToken,
+    claim_tested_but_unused,
     decode_unverified,
-    evaluate_forgery_response,
     evaluate_hmac_secret,
     evaluate_token_lifetime,
     forge,
@@ -41,21 +51,33 @@ def base_url(profile, auth: Auth) -> str:  # type: ignore[no-untyped-def]
     return str(profile.service(auth.login.service).base_url)
 
 
+def jwt_of(credential):  # type: ignore[no-untyped-def]
+    """The credential's JWT (header, claims); not applicable when the system issues something else."""
+    if not credential.is_jwt:
+        not_applicable(f"the system's credential is {credential.kind} in {credential.where}, not a JWT")
+    return decode_unverified(credential.value)
+
+
 @check("SEC-AUTH-003", "Protected endpoints refuse forged tokens (alg none, no or wrong signature, tampered, "
        "expired, wrong issuer or audience, unknown kid, key confusion)", critical=True, safety="probe",
        items=AUTH_ITEMS)
-def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery, tokens, http, published_keys):
-    genuine = tokens(protected_endpoint.roles[0]).access
+def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery, tokens, http, published_keys,
+                              controls):
+    genuine = tokens(protected_endpoint.roles[0])
+    header, claims = jwt_of(genuine)
+    unused = claim_tested_but_unused(forgery, auth_config.enforced_claims, header, claims)
+    if unused:
+        not_applicable(unused)
     keys = published_keys() if forgery in KEY_SET_FORGERIES else None
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
     # key confusion: one forgery per PEM spelling of each published key, the first accepted one fails
     for context in forgery_contexts(auth_config, forgery, keys):
-        forged = forge(forgery, genuine, context)
-        response = http.request(protected_endpoint.method, url, headers={"Authorization": f"Bearer {forged}"},
-                                intent="probe")
-        expect.no_findings(evaluate_forgery_response(forgery, response.status_code),
-                           f"{protected_endpoint.label} accepts a token with {FORGERIES[forgery].title}",
-                           where=where(response))
+        forged = genuine.forged(forge(forgery, genuine.value, context))
+        controls.expect_refused(
+            http, protected_endpoint.method, url, genuine=genuine, probe=forged,
+            title=f"{protected_endpoint.label} accepts a token with {FORGERIES[forgery].title}",
+            tested=f"a token with {FORGERIES[forgery].title} in {genuine.where}",
+            fix="verify the signature, pin the algorithm and check exp/nbf/iss/aud on every request")
 
 
 @check("SEC-AUTH-004", "Access and refresh token lifetimes are within the profile's policy", critical=True,
@@ -64,11 +86,9 @@ def test_token_lifetimes(auth_config, role, tokens):
     issued = tokens(role)
     policy = auth_config.token_policy
     where_ = f"tokens issued by {auth_config.login.path} to {role}"
-    try:
-        _, access_claims = decode_unverified(issued.access)
-    except MalformedToken as error:
-        unverified(f"the {role} access token is not a JWT, its lifetime cannot be read ({error})")
-    expect.no_findings(evaluate_token_lifetime(access_claims, timedelta(minutes=policy.access_minutes)),
+    _, access_claims = jwt_of(issued)
+    expect.no_findings(evaluate_token_lifetime(access_claims, timedelta(minutes=policy.access_minutes),
+                                               issued_at=issued.issued_at),
                        f"{role} access token outlives the policy", where=where_)
     if policy.refresh_days is False:
         # The profile says the issuer's refresh tokens never expire (Firebase's do not): there is no
@@ -80,7 +100,8 @@ def test_token_lifetimes(auth_config, role, tokens):
         _, refresh_claims = decode_unverified(issued.refresh)
     except MalformedToken:
         unverified(f"the {role} refresh token is opaque: its lifetime ({policy.refresh_days} days) cannot be read")
-    expect.no_findings(evaluate_token_lifetime(refresh_claims, timedelta(days=policy.refresh_days)),
+    expect.no_findings(evaluate_token_lifetime(refresh_claims, timedelta(days=policy.refresh_days),
+                                               issued_at=issued.issued_at),
                        f"{role} refresh token outlives the policy", where=where_)
 
 
@@ -88,11 +109,11 @@ def test_token_lifetimes(auth_config, role, tokens):
        items=["realserv:SEC-AUTH-02"])
 def test_hmac_secret_not_guessable(auth_config, tokens):
     role = least_privileged_role(auth_config)
-    token = tokens(role).access
-    header, _ = decode_unverified(token)
+    credential = tokens(role)
+    header, _ = jwt_of(credential)
     if not str(header.get("alg", "")).startswith("HS"):
         not_applicable(f"tokens are signed with {header.get('alg')!r}: no shared secret to guess")
-    expect.no_findings(evaluate_hmac_secret(token, load_weak_secrets()),
+    expect.no_findings(evaluate_hmac_secret(credential.value, load_weak_secrets()),
                        "the token signing secret is in a public word list",
                        where=f"the {role} access token issued by {auth_config.login.path}")
 
@@ -104,7 +125,7 @@ def test_refresh_tokens_rotate(profile, auth_config, http):
     spec = required(auth_config.refresh, "a refresh endpoint (auth.refresh.path)",
                     absent="the profile says the target issues no refresh tokens (auth.refresh: false)")
     role = least_privileged_role(auth_config)
-    session = login(http, auth_config, base_url(profile, auth_config), role)
+    session = fresh_login(http, auth_config, base_url(profile, auth_config), role)
     if session.refresh is None:
         raise AssertionError(f"login as {role} returned no refresh token although auth.refresh is configured")
     url = profile.service(auth_config.login.service).url(spec.path)
@@ -155,43 +176,56 @@ def _wrong_code(seed: str | None) -> str:
             return code
 
 
+def login_control(profile, auth_config, http, role):  # type: ignore[no-untyped-def]
+    """The control of every failed-login probe: the role's own credentials, sent the same way, sign in."""
+    control = attempt_login(http, auth_config, base_url(profile, auth_config), role, intent="login")
+    if not login_succeeded(auth_config, control):
+        inconclusive(f"the control login as {role} with its real credentials did not sign in (HTTP "
+                     f"{control.status_code} at {where(control)}), so failed-login answers prove nothing")
+    return control
+
+
 @check("SEC-AUTH-008", "Failed logins answer 401 with one message whatever the reason (no user enumeration)",
        safety="probe", items=["realserv:TEST-SEC-03"])
-def test_no_user_enumeration(profile, auth_config, login_url, http):
-    known = auth_config.roles[least_privileged_role(auth_config)].username
-    spec = auth_config.login
-    unknown_answers, wrong_answers = [], []
+def test_no_user_enumeration(profile, auth_config, http):
+    role = least_privileged_role(auth_config)
+    known = auth_config.roles[role].username
+    login_control(profile, auth_config, http, role)
+    unknown_answers, wrong_answers, where_ = [], [], ""
     for _ in range(3):  # interleaved, so load on the target affects both alike; 3 stays below lockouts
         for username, answers in ((f"golive-nobody-{secrets.token_hex(6)}", unknown_answers), (known, wrong_answers)):
-            response = http.post(login_url, json={**spec.extra_fields, spec.username_field: username,
-                                                  spec.password_field: f"golive-wrong-{secrets.token_hex(8)}"},
-                                 intent="probe")
+            response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
+                                     password=f"golive-wrong-{secrets.token_hex(8)}")
             answers.append(LoginAnswer(response.status_code, response.text, response.elapsed.total_seconds() * 1000))
+            where_ = f"{response.request.method} {response.request.url}"
     expect.no_findings(evaluate_enumeration(unknown_answers, wrong_answers),
-                       "failed logins tell unknown users from wrong passwords", where=f"POST {login_url}")
+                       "failed logins tell unknown users from wrong passwords", where=where_)
 
 
 @check("SEC-AUTH-009", "Login and one-time-code attempts are rate limited (429 with Retry-After)",
        safety="probe", items=["realserv:SEC-NET-06", "realserv:TEST-SEC-03"])
-def test_login_attempts_limited(profile, auth_config, login_url, http):
+def test_login_attempts_limited(profile, auth_config, http):
     limit = required(auth_config.login_rate_limit, "the login attempt limit (auth.login_rate_limit.burst)",
                      absent="the profile says login attempts are not limited (auth.login_rate_limit: false)")
-    spec = auth_config.login
+    role = least_privileged_role(auth_config)
+    login_control(profile, auth_config, http, role)
     # a username no account has, fresh per run: the limit it trips locks nobody out
     username = f"{limit.probe_username}-{secrets.token_hex(4)}"
-    statuses, retry_after = [], None
+    statuses, retry_after, where_ = [], None, ""
     for _ in range(limit.burst + 1):
-        response = http.post(login_url, json={**spec.extra_fields, spec.username_field: username,
-                                              spec.password_field: f"golive-wrong-{secrets.token_hex(8)}"},
-                             intent="probe")
+        response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
+                                 password=f"golive-wrong-{secrets.token_hex(8)}")
         statuses.append(response.status_code)
+        where_ = f"{response.request.method} {response.request.url}"
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
             break
+    if login_succeeded(auth_config, response):
+        inconclusive(f"a login with an unknown username signed in ({where_}): attempts cannot be counted")
     findings = evaluate_attempt_limit(statuses, retry_after, limit.burst, "login")
     if auth_config.mfa and auth_config.mfa.max_attempts:
         findings += _otp_attempt_findings(profile, auth_config, http)
-    expect.no_findings(findings, "password or one-time-code guessing is not limited", where=f"POST {login_url}")
+    expect.no_findings(findings, "password or one-time-code guessing is not limited", where=where_)
 
 
 def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-untyped-def]

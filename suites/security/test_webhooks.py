@@ -33,7 +33,7 @@ def payment_webhooks(webhooks):
 
 
 def auth_headers(tokens, role):
-    return {"Authorization": f"Bearer {tokens(role).access}"} if role else {}
+    return tokens(role).headers("POST") if role else {}
 
 
 def sample_body(hook, order_id="order_golive0000000", amount=100):

@@ -1,0 +1,74 @@
+"""Judging a negative probe against its control.
+
+A probe (a forged token, no credential, another user's object, a bad signature) means nothing on
+its own: a 400 may be the missing body talking, not the guard. So each probe is paired with a
+control request that differs only in the property under test, and the control must be accepted
+first. Then:
+
+- **accepted**: the probe got what the control got (its success class) — the property is not enforced;
+- **refused**: the control was accepted and the probe was not (401, 403, 404, a redirect to a login
+  page: a refusal is a refusal, whatever status the system prefers);
+- **inconclusive**: the control itself was not accepted, so the probe's answer proves nothing;
+- **rate limited**: a 429/503 is evidence of nothing about the property.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import Enum
+
+REFUSALS = frozenset({401, 403, 404})
+RATE_LIMITED_STATUSES = frozenset({429, 503})
+# Past the guard for a write proven without writing: the body (deliberately unparseable) was judged.
+VALIDATION_ANSWERS = frozenset({400, 415, 422})
+
+
+class Outcome(str, Enum):
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    INCONCLUSIVE = "inconclusive"
+    RATE_LIMITED = "rate limited"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: Outcome
+    reason: str
+
+
+def success(status: int) -> bool:
+    return 200 <= status < 300
+
+
+def judge(control: int, probe: int, *, accepted: Collection[int] | None = None) -> Judgement:
+    """``control`` and ``probe`` are the two answers' statuses; ``accepted`` the statuses that mean
+    the control got through (default: any 2xx)."""
+    through = (lambda status: status in accepted) if accepted is not None else success
+    if control in RATE_LIMITED_STATUSES or probe in RATE_LIMITED_STATUSES:
+        which = "control" if control in RATE_LIMITED_STATUSES else "probe"
+        return Judgement(Outcome.RATE_LIMITED, f"the {which} was answered HTTP "
+                         f"{control if which == 'control' else probe}: the target is limiting golive's requests")
+    if not through(control):
+        return Judgement(Outcome.INCONCLUSIVE, f"the control request answered HTTP {control}, so the probe's "
+                         f"HTTP {probe} proves nothing")
+    if through(probe):
+        return Judgement(Outcome.ACCEPTED, f"HTTP {probe}, as the control (HTTP {control})")
+    return Judgement(Outcome.REFUSED, f"HTTP {probe} where the control got HTTP {control}")
+
+
+def judge_write(control: int, anonymous: int, probe: int) -> Judgement:
+    """A write endpoint probed without writing: an unparseable body with the real credential
+    (control), without any (anonymous baseline), and with the probe's.
+
+    The control reaching validation shows the credential got past the guard, but only if the
+    anonymous caller is stopped at the guard; a system that validates the body first answers both
+    alike, and then no answer tells a refusal from a validation error.
+    """
+    if anonymous in RATE_LIMITED_STATUSES:
+        return Judgement(Outcome.RATE_LIMITED, f"the anonymous baseline was answered HTTP {anonymous}")
+    if anonymous not in (401, 403):
+        return Judgement(Outcome.INCONCLUSIVE, f"an anonymous caller with the same body gets HTTP {anonymous}, "
+                         "not 401/403: the endpoint judges the body before the credential, so a refusal cannot "
+                         "be told from a validation error without writing")
+    return judge(control, probe, accepted=VALIDATION_ANSWERS | {200, 201, 202, 204})
