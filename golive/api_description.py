@@ -14,7 +14,7 @@ import yaml
 
 from golive import expect
 from golive.http import HttpClient
-from golive.outcomes import CheckFailed
+from golive.outcomes import CheckFailed, unverified
 from golive.probes import openapi
 from golive.profile import Profile
 
@@ -32,7 +32,7 @@ def operations(profile: Profile, http: HttpClient, credential: CredentialFor) ->
     assert spec, "callers check profile.openapi first (required, or `if profile.openapi`)"
     if not spec.source.startswith("/"):
         document = parse_document(Path(spec.source).read_text(encoding="utf-8"))
-        return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
+        return _inventory(document, spec.exclude, where=spec.source)
     response = http.get(profile.service(spec.service).url(spec.source),
                         auth=credential(spec.role) if spec.role else None)
     expect.status(response, 200, "the OpenAPI document named in the profile is not served",
@@ -45,11 +45,19 @@ def operations(profile: Profile, http: HttpClient, credential: CredentialFor) ->
         raise CheckFailed("the OpenAPI document named in the profile is neither JSON nor YAML",
                           expected="an OpenAPI 3 document", found=expect.snippet(response) or "an empty body",
                           where=expect.where(response))
+    return _inventory(document, spec.exclude, where=expect.where(response))
+
+
+def _inventory(document: Any, exclude: list[str], *, where: str) -> list[openapi.Operation]:
+    """The operations, or unverified: a document golive cannot read proves nothing about the system."""
+    if isinstance(document, dict) and str(document.get("swagger", "")).startswith("2"):
+        unverified(f"the API description at {where} is Swagger {document['swagger']}; golive reads OpenAPI 3 "
+                   "(point openapi.source at an OpenAPI 3 document, e.g. converted with swagger2openapi)")
     try:
-        return [op for op in openapi.inventory(document) if op.path not in spec.exclude]
+        return [op for op in openapi.inventory(document) if op.path not in exclude]
     except ValueError as error:
-        raise CheckFailed("the profile's API description is not OpenAPI 3", expected="openapi: 3.x",
-                                 found=str(error), where=expect.where(response)) from None
+        unverified(f"the API description at {where} is not OpenAPI 3: {error}")
+        raise  # unverified() raised already
 
 
 def example_path(operation: openapi.Operation) -> str:

@@ -82,9 +82,9 @@ class Credential(httpx.Auth):
         """The credential as headers, for callers that build their own request (a header or cookie
         credential; the CSRF token too, unless ``method`` is a safe one)."""
         request = httpx.Request(method, "http://credential.invalid/")
-        before = dict(request.headers)
+        before = set(request.headers.raw)
         self._apply(request)
-        return {name: value for name, value in request.headers.items() if before.get(name) != value}
+        return {name.decode(): value.decode() for name, value in request.headers.raw if (name, value) not in before}
 
     def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
         self._apply(request)
@@ -355,7 +355,7 @@ def _session_credential(http: HttpClient, auth: Auth, role: str, response: httpx
     csrf = None
     if spec.csrf and spec.csrf.header and csrf_cookie and csrf_cookie in cookies:
         csrf = (spec.csrf.header, cookies[csrf_cookie])
-    return Credential(role, "session", replace(placement, location="cookie", name=name, scheme=""), cookies[name],
+    return Credential(role, "session", placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""}), cookies[name],
                       cookies=tuple((key, value) for key, value in cookies.items() if key != name), csrf=csrf,
                       issued_at=started)
 
@@ -422,7 +422,7 @@ def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
                                        "check the role's password, or set auth.login.session_cookie"))
     http.redactor.add(*cookies.values())
     name = name or sorted(cookies)[0]
-    return Credential(role, "browser", replace(placement, location="cookie", name=name, scheme=""), cookies[name],
+    return Credential(role, "browser", placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""}), cookies[name],
                       cookies=tuple((key, value) for key, value in cookies.items() if key != name),
                       issued_at=started)
 

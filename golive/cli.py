@@ -35,7 +35,8 @@ def _coverage(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"checklists": [row.as_json() for row in rows], "unknown_items": strays}, indent=2))
     else:
-        header = f"{'checklist':<18}{'items':>7}{'automated':>11}{'attested':>10}{'n/a':>6}{'unmapped':>10}"
+        # "mapped": a check names the item. Whether a check verified it is a run's answer (verdict.json coverage).
+        header = f"{'checklist':<18}{'items':>7}{'mapped':>11}{'attested':>10}{'n/a':>6}{'unmapped':>10}"
         print(header)
         print("-" * len(header))
         for row in rows:
@@ -123,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    cover = commands.add_parser("coverage", help="per checklist: items, automated, attested, n/a, unmapped")
+    cover = commands.add_parser("coverage", help="per checklist: items mapped to checks, attested, n/a, unmapped "
+                                "(what a run verified is in its verdict.json)")
     cover.add_argument("--json", action="store_true", help="machine-readable output")
     cover.add_argument("--checklist", action="append", help="only this checklist (repeatable)")
     cover.add_argument("--strict", action="store_true", help="exit 1 when a critical item is unmapped")

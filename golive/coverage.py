@@ -78,3 +78,52 @@ def required_attestations(checklists: Iterable[Checklist], checks: Iterable[Chec
         for item in checklist.items
         if item.critical and item.verify.by == "attestation" and item.id not in verified_by
     ]
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One result of this run, as coverage needs it."""
+
+    id: str
+    status: str
+    message: str = ""
+
+
+VERIFIED = frozenset({"passed", "failed", "waived"})
+
+
+def run_coverage_of(checklist: Checklist, checks: Iterable[CheckSpec], outcomes: Iterable[CheckOutcome],
+                    declared_not_applicable: dict[str, str]) -> dict[str, object]:
+    """Coverage in one run: an item counts automated only when a check of it ran and judged it
+    (passed, failed or waived). A critical item whose every check was not applicable is *required
+    but absent* — the checklist wants what the profile says the system lacks — unless the profile
+    declares the item not applicable for this system, with a reason."""
+    static = coverage_of(checklist, checks)
+    verified_by = checks_by_item(checks)
+    by_check: dict[str, list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        by_check.setdefault(outcome.id, []).append(outcome)
+    row: dict[str, object] = {**static.as_json(), "mapped": static.automated, "automated": 0, "unverified": 0,
+                              "unverified_critical": [], "absent_required": []}
+    for item in checklist.items:
+        if item.id not in verified_by:
+            continue  # attested, catalog-n/a or unmapped: as the static coverage says
+        if item.id in declared_not_applicable:
+            row["not_applicable"] += 1  # type: ignore[operator]
+            continue
+        results = [o for check_id in verified_by[item.id] for o in by_check.get(check_id, [])]
+        if any(o.status in VERIFIED for o in results):
+            row["automated"] += 1  # type: ignore[operator]
+        elif results and all(o.status == "not_applicable" for o in results):
+            if item.critical:
+                row["unverified"] += 1  # type: ignore[operator]
+                first = results[0]
+                row["absent_required"].append({"item": item.id, "check": first.id,  # type: ignore[union-attr]
+                                               "reason": first.message})
+            else:
+                row["not_applicable"] += 1  # type: ignore[operator]
+        else:
+            row["unverified"] += 1  # type: ignore[operator]
+            if item.critical:
+                row["unverified_critical"].append(item.id)  # type: ignore[union-attr]
+    return row

@@ -113,7 +113,10 @@ def format_exchange(request: httpx.Request, response: httpx.Response | None, red
         lines += ["", redactor.body(body, request.headers.get("content-type", ""))[:MAX_ATTACHED_BODY]]
     if response is None:
         return "\n".join(lines)
-    elapsed = f"{response.elapsed.total_seconds() * 1000:.0f} ms" if response.is_closed else ""
+    try:
+        elapsed = f"{response.elapsed.total_seconds() * 1000:.0f} ms" if response.is_closed else ""
+    except RuntimeError:  # a response built in memory (a test transport) was never timed
+        elapsed = ""
     lines += ["", f"HTTP {response.status_code} {response.reason_phrase}  ({elapsed})"]
     lines += [f"{name}: {value}" for name, value in redactor.headers(response.headers.multi_items())]
     text = response.text if response.is_closed else ""

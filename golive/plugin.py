@@ -25,7 +25,7 @@ from golive.auth import forgery_context, forgeries_with_key_set
 from golive.probes.tokens import available_forgeries
 from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
-from golive.coverage import coverage, required_attestations
+from golive.coverage import CheckOutcome, required_attestations, run_coverage_of
 from golive.discovery import DiscoveryError, discover_checks
 from golive.gates import GateError, GateTracker, stage_of, stage_summary, staged_checklist, stages_up_to
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
@@ -625,7 +625,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str]]:
-    """Coverage of every catalog; the profile's own checklists gate the decision."""
+    """Coverage of every catalog in this run; the profile's own checklists gate the decision."""
     profile = state.settings.profile  # type: ignore[union-attr]
     try:
         checklists = load_checklists(state.root / "checklists") if (state.root / "checklists").is_dir() else []
@@ -636,6 +636,9 @@ def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str
     known = {checklist.name for checklist in checklists}
     for name in sorted(set(profile.checklists) - known):
         state.run_problems.append(f"profile names checklist {name!r}, which checklists/ does not have")
+    known_items = {item.id for checklist in checklists for item in checklist.items}
+    for item in sorted(set(profile.not_applicable_items) - known_items):
+        state.run_problems.append(f"profile not_applicable_items names {item!r}, which no checklist has")
     gating = [checklist for checklist in checklists if checklist.name in profile.checklists]
     if state.gate and state.gate_checklist:
         # A staged run up to S3 answers for the items of S0-S3 (and the unstaged ones), not for S7's.
@@ -644,15 +647,30 @@ def _checklist_coverage(state: RunState) -> tuple[list[dict[str, Any]], list[str
         scoped = gated.model_copy(update={"items": [i for i in gated.items if not i.stage or i.stage in stage_ids]})
         checklists = [scoped if c.name == gated.name else c for c in checklists]
         gating = [scoped if c.name == gated.name else c for c in gating]
+    outcomes = [CheckOutcome(r["id"], r["status"], r["message"]) for r in state.results.values()]
     rows = []
-    for row in coverage(checklists, checks):
-        gates = row.name in profile.checklists
-        if gates and row.unmapped_critical:
+    for checklist in checklists:
+        row = run_coverage_of(checklist, checks, outcomes, profile.not_applicable_items)
+        gates = checklist.name in profile.checklists
+        unmapped = row["unmapped_critical"]
+        if gates and unmapped:
             state.run_problems.append(
-                f"checklist {row.name}: {len(row.unmapped_critical)} critical items neither automated nor attested "
-                f"({', '.join(row.unmapped_critical[:5])}{', …' if len(row.unmapped_critical) > 5 else ''})"
+                f"checklist {checklist.name}: {len(unmapped)} critical items neither automated nor attested "
+                f"({', '.join(unmapped[:5])}{', …' if len(unmapped) > 5 else ''})"
             )
-        rows.append({**row.as_json(), "gating": gates})
+        if gates:
+            for absent in row["absent_required"]:
+                waiver = state.signoffs.waiver_for(absent["item"])
+                if waiver is not None and not waiver.expired(_today()):
+                    continue
+                if state.signoffs.attestation_for(absent["item"]) is not None:
+                    continue  # a person vouches for what no check could verify on this system
+                state.run_problems.append(
+                    f"{absent['item']} (critical) is required by the checklist, but {absent['check']}: "
+                    f"{absent['reason']} — meet it, attest it, waive it, or declare it not applicable for this "
+                    f"system (profile not_applicable_items) with the reason"
+                )
+        rows.append({**row, "gating": gates})
     return rows, required_attestations(gating, checks)
 
 

@@ -351,6 +351,10 @@ class Profile(Strict):
     critical: list[str] = Field(default_factory=list)
     # Checklist items that need a signed attestation for this system.
     attestations_required: list[str] = Field(default_factory=list)
+    # Critical checklist items this system does not have to meet, each with the reason (item -> why).
+    # Without it, a critical item whose checks all find the feature absent is a failed item: the
+    # checklist requires what the profile says the system lacks.
+    not_applicable_items: dict[str, str] = Field(default_factory=dict)
     http_timeout_s: float = Field(default=10.0, gt=0, le=120)
     # At most this many requests per endpoint (method + URL without query) per run and worker.
     request_budget: int = Field(default=100, ge=1)

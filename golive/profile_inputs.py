@@ -151,6 +151,9 @@ class OpenApi(Strict):
     max_operations: int = Field(default=20, ge=1)
     # paths sweeps leave alone (e.g. an endpoint whose small rate limit another check measures)
     exclude: list[str] = Field(default_factory=list)
+    # writes anonymous callers may make by design ("POST /api/auth/login", "/api/signup"): sign-up,
+    # login, password reset, webhooks. Any other anonymous write is a finding (SEC-AUTH-011)
+    public_writes: list[str] = Field(default_factory=list)
 
 
 def input_service_references(

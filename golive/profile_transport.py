@@ -58,12 +58,13 @@ class Exposure(Strict):
     service: str
     # more paths that must not be served (in addition to golive's list of well-known leaks)
     paths_extra: list[str] = Field(default_factory=list)
-    # pages (their <script src> are fetched) or script URLs to scan for secrets and source maps
-    bundles: list[HttpUrl] = Field(default_factory=list)
+    # pages (their <script src> are fetched) or script URLs to scan for secrets and source maps;
+    # false: the system serves no front-end scripts (an API only)
+    bundles: list[HttpUrl] | Literal[False] = Field(default_factory=list)
     # public API docs are deliberate (a public API): none means allowed outside production only
     api_docs_allowed: bool | None = None
-    # static folders that must not list their contents
-    static_dirs: list[str] = Field(default_factory=list)
+    # static folders that must not list their contents; false: the system serves no static files
+    static_dirs: list[str] | Literal[False] = Field(default_factory=list)
     # username/password pairs tried on the profile's login: each must be refused. Keep real
     # account names out if failed logins lock accounts (each pair is one failed attempt).
     default_credentials: list[tuple[str, str]] | Literal[False] = Field(default_factory=lambda: [

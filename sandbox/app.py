@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.concurrency import run_in_threadpool
 
 from sandbox.auth import TokenService
@@ -33,6 +34,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
     return JSONResponse({"detail": errors}, status_code=422)
+
+
+async def _debug_not_found(request: Request, exc: Exception) -> Response:
+    # fault debug_mode_404_page: the framework's debug mode left on, its 404 page lists every route
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 404:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    routes = "".join(f"<li>{getattr(route, 'path', '')}</li>" for route in request.app.routes)
+    return HTMLResponse(
+        "<!doctype html><title>Page not found at " + request.url.path + "</title><h1>Page not found (404)</h1>"
+        "<p>Using the URLconf defined in <code>shop.urls</code>, Django tried these URL patterns:</p><ol>" + routes +
+        "</ol><p>You're seeing this error because you have <code>DEBUG = True</code> in your settings file.</p>",
+        status_code=404)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -86,6 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="golive sandbox", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.sandbox = state
     app.add_exception_handler(RequestValidationError, _validation_error)
+    if settings.faults.active("debug_mode_404_page"):
+        app.add_exception_handler(StarletteHTTPException, _debug_not_found)
     for router in routers_for(flavor, settings):
         app.include_router(router)
 

@@ -72,6 +72,11 @@ _register(
     "Strict-Transport-Security.",
     "SEC-HEADERS-001",
 )
+_register("debug_mode_404_page",
+          "The framework's debug mode is on: a page that does not exist shows Django's debug 404 with every "
+          "URL pattern.", "SEC-EXPOSE-004")
+_register("server_product_named",
+          "Responses carry Server: uvicorn (no version, but the software is named).", "SEC-HEADERS-002")
 _register(
     "server_version_disclosed",
     "Every response discloses the stack: Server: uvicorn/<version> and "
@@ -111,6 +116,12 @@ _register(
     "login_broken_for_role",
     "Login with valid manager credentials fails with 500 {\"detail\":\"Internal Server Error\"}.",
     "SEC-AUTH-001",
+)
+_register(
+    "anonymous_order_create",
+    "A guest checkout, POST /api/orders, shipped without its guard: anyone creates orders (the API "
+    "description documents it without security).",
+    "SEC-AUTH-011",
 )
 _register(
     "protected_endpoint_open",
@@ -221,6 +232,9 @@ _register("https_redirect_temporary",
 _register("hsts_max_age_short",
           "HTTPS answers carry Strict-Transport-Security: max-age=86400 (one day).",
           "SEC-HTTPS-002")
+_register("tls_modern_protocols_disabled",
+          "The TLS listener accepts only TLS 1.0 and 1.1: no current browser can connect.",
+          "SEC-TLS-005", "SEC-TLS-001")
 _register("tls_legacy_protocols",
           "The TLS listener still accepts TLS 1.0 and 1.1 with weak cipher suites (@SECLEVEL=0).",
           "SEC-TLS-001", "SEC-TLS-004")

@@ -147,6 +147,8 @@ class SecurityHeadersMiddleware:
         if self.faults.active("security_headers_missing"):
             for name in _FRAGILE_HEADERS:
                 del headers[name]
+        if self.faults.active("server_product_named"):
+            headers["Server"] = "uvicorn"
         if self.faults.active("server_version_disclosed"):
             headers["Server"] = f"uvicorn/{uvicorn.__version__}"
             headers["X-Powered-By"] = f"FastAPI/{fastapi.__version__}"

@@ -117,7 +117,14 @@ def make_certificates(directory: Path, faults: ActiveFaults) -> TlsFiles:
 def server_context(files: TlsFiles, faults: ActiveFaults) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(files.cert_file, files.key_file)
-    if faults.active("tls_legacy_protocols"):
+    if faults.active("tls_modern_protocols_disabled"):
+        # an appliance left on its factory setting: TLS 1.0/1.1 only, which no current browser speaks
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = ssl.TLSVersion.TLSv1_1
+        context.set_ciphers(LEGACY_CIPHERS)
+    elif faults.active("tls_legacy_protocols"):
         # an old compatibility setting: TLS 1.0 and 1.1 still accepted, weak suites allowed
         with warnings.catch_warnings():  # Python deprecates TLS 1.0: that is the point of this fault
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -126,7 +133,7 @@ def server_context(files: TlsFiles, faults: ActiveFaults) -> ssl.SSLContext:
     else:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.set_ciphers(INTERMEDIATE_CIPHERS)
-    if not faults.active("tls_legacy_protocols"):
+    if not faults.active("tls_legacy_protocols") and not faults.active("tls_modern_protocols_disabled"):
         # Python's ssl cannot list several key-exchange groups; one that Mozilla's intermediate
         # profile allows keeps secp521r1 and X448 (which it says to reject) off
         context.set_ecdh_curve("prime256v1")

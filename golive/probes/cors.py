@@ -82,7 +82,9 @@ def evaluate_preflight_granted(origin: str, method: str, request_headers: list[s
                                *, credentials: bool) -> list[Finding]:
     """An allowed origin's preflight for a method and headers the API uses must be granted."""
     lowered = _lower(headers)
-    if lowered.get("access-control-allow-origin") != origin:
+    granted = lowered.get("access-control-allow-origin")
+    # "*" grants every origin to requests without credentials (a browser refuses it with credentials)
+    if granted != origin and not (granted == "*" and not credentials):
         return [Finding("cors-preflight-origin-not-granted", f"Access-Control-Allow-Origin: {origin} on the preflight",
                         lowered.get("access-control-allow-origin", "no Access-Control-Allow-Origin"),
                         "answer preflights from allow-listed origins")]

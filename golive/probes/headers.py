@@ -121,6 +121,10 @@ def evaluate_version_disclosure(headers: Mapping[str, str]) -> list[Finding]:
     if server and VERSION_IN_VALUE.search(server):
         findings.append(Finding("server-version-disclosed", "no version in Server", f"Server: {server}",
                                 "remove the version from the Server header (or the header entirely)"))
+    elif server:
+        # no version, but the product is named: an attacker knows which advisories to read
+        findings.append(Finding("server-product-disclosed", "no Server header naming the software",
+                                f"Server: {server}", "drop the Server header (or set it to a neutral value)"))
     for name in DISCLOSING_HEADERS:
         if name in lowered:
             findings.append(Finding(f"{name}-disclosed", f"no {name} header", f"{name}: {lowered[name]}",

@@ -6,6 +6,7 @@ the requests.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,23 +24,47 @@ class LoginAnswer:
     status: int
     body: str
     elapsed_ms: float
+    # the answer issued a token or session (the login strategy's own test of success)
+    signed_in: bool = False
+
+
+# per-render values of a login page: CSRF tokens, nonces, request ids (long random runs)
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9_\-]{24,}")
+
+
+def comparable_body(body: str, username: str) -> str:
+    """The answer with what differs per attempt by design taken out: the username echoed back into
+    the form, and per-render tokens (Django's csrfmiddlewaretoken). What remains is what could
+    tell an unknown user from a wrong password."""
+    # the username as a whole value only: "admin" echoed back, not the "admin" in "administration"
+    text = re.sub(rf"(?<![\w@.+-]){re.escape(username)}(?![\w@.+-])", "«username»", body) if username else body
+    return _RANDOM_RUN.sub("«token»", text)
 
 
 def evaluate_enumeration(unknown_user: Sequence[LoginAnswer], wrong_password: Sequence[LoginAnswer]) -> list[Finding]:
-    """Unknown user and wrong password must be indistinguishable: one 4xx status, same body, similar time.
+    """Unknown user and wrong password must be indistinguishable: one status, same body, similar time.
 
-    The status need not be 401: Firebase answers 400 INVALID_LOGIN_CREDENTIALS to both, which
-    tells an attacker nothing. What leaks is a difference, or a success.
+    The status need not be 401: Firebase answers 400 INVALID_LOGIN_CREDENTIALS to both, and a form
+    login (Django's LoginView) shows the form again with 200 to both; neither tells an attacker
+    anything. What leaks is a difference, or a success (a token or session issued).
     """
     findings: list[Finding] = []
     statuses = {answer.status for answer in (*unknown_user, *wrong_password)}
-    if len(statuses) != 1 or not 400 <= next(iter(statuses)) < 500:
-        unknown = sorted({a.status for a in unknown_user})
-        wrong = sorted({a.status for a in wrong_password})
+    unknown = sorted({a.status for a in unknown_user})
+    wrong = sorted({a.status for a in wrong_password})
+    if len(statuses) != 1:
         findings.append(Finding(
-            "login-failure-status-differs", "one 4xx status (401) for an unknown user and for a wrong password",
+            "login-failure-status-differs", "one status for an unknown user and for a wrong password",
             f"unknown user: {unknown}, wrong password: {wrong}",
             "answer every failed login with 401 and the same body",
+        ))
+    signed_in = [answer for answer in (*unknown_user, *wrong_password) if answer.signed_in]
+    if signed_in:
+        findings.append(Finding(
+            "failed-login-signed-in", "no token or session for an unknown user or a wrong password",
+            f"{len(signed_in)} of {len(unknown_user) + len(wrong_password)} wrong logins signed in "
+            f"(unknown user: {unknown}, wrong password: {wrong})",
+            "check the password before issuing a token or session",
         ))
     bodies = {answer.body.strip() for answer in (*unknown_user, *wrong_password)}
     if len(bodies) > 1:

@@ -124,6 +124,6 @@ def _top_keys(body_text: str) -> str:
         return "not JSON"
     if isinstance(body, dict):
         inner = {key: sorted(value)[:6] for key, value in body.items() if isinstance(value, dict)}
-        keys = [f"{key}.{{{', '.join(sub)}}}" if key in inner else key for key in sorted(body)[:10]]
+        keys = [f"{key}.{{{', '.join(inner[key])}}}" if key in inner else key for key in sorted(body)[:10]]
         return ", ".join(keys) or "none"
     return type(body).__name__

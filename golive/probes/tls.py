@@ -68,10 +68,21 @@ def evaluate_protocols(facts: TlsFacts) -> list[Finding]:
     if unknown:
         findings.append(Finding("tls-protocols-not-scanned", "every protocol version scanned",
                                 f"no answer for {', '.join(unknown)}", "re-run; see the scan errors"))
-    if not any(facts.protocols.get(p) for p in MODERN_PROTOCOLS):
-        findings.append(Finding("tls-modern-protocols-missing", "TLS 1.2 or TLS 1.3 accepted", "neither",
-                                "enable TLS 1.2 and TLS 1.3"))
-    return findings
+    return findings + evaluate_modern_protocol(facts)
+
+
+def evaluate_modern_protocol(facts: TlsFacts) -> list[Finding]:
+    """Today's browsers speak only TLS 1.2 and 1.3: a server that accepts neither is unusable."""
+    if any(facts.protocols.get(p) for p in MODERN_PROTOCOLS):
+        return []
+    scanned = [p for p in MODERN_PROTOCOLS if p in facts.protocols]
+    if not scanned:
+        return [Finding("tls-protocols-not-scanned", "TLS 1.2 and 1.3 scanned", "no answer for either",
+                        "re-run; see the scan errors")]
+    accepted = [p for p, ok in facts.protocols.items() if ok]
+    return [Finding("tls-modern-protocols-missing", "TLS 1.2 or TLS 1.3 accepted",
+                    f"neither (accepted: {', '.join(accepted) or 'nothing'})",
+                    "enable TLS 1.2 and TLS 1.3 on the server or load balancer")]
 
 
 def evaluate_trust(facts: TlsFacts) -> list[Finding]:

@@ -35,7 +35,7 @@ def verdict_document(verdict: Verdict, run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-COVERAGE_COLUMNS = ("items", "automated", "attested", "not_applicable", "unmapped")
+COVERAGE_COLUMNS = ("items", "automated", "unverified", "attested", "not_applicable", "unmapped")
 
 
 def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -44,7 +44,7 @@ def coverage_table(rows: list[dict[str, Any]]) -> list[str]:
              "|---|---|" + "---:|" * len(COVERAGE_COLUMNS)]
     for row in rows:
         lines.append(f"| {row['name']} | {'yes' if row['gating'] else ''} | "
-                     + " | ".join(str(row[c]) for c in COVERAGE_COLUMNS) + " |")
+                     + " | ".join(str(row.get(c, 0)) for c in COVERAGE_COLUMNS) + " |")
     return lines
 
 

@@ -32,7 +32,8 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
     for row in document.get("coverage", {}).get("checklists", []):
         if row["gating"]:
             lines.append(
-                f"Checklist {row['name']}: {row['items']} items · {row['automated']} automated · {row['attested']} attested"
+                f"Checklist {row['name']}: {row['items']} items · {row['automated']} verified by a check this run"
+                f" · {row.get('unverified', 0)} not verified this run · {row['attested']} attested"
                 f" · {row['not_applicable']} n/a · {row['unmapped']} unmapped ({len(row['unmapped_critical'])} critical)"
             )
     lines.append("Reports: " + " · ".join(outputs))

@@ -58,5 +58,33 @@ def test_rotation_defects_are_named():
 def test_one_shared_4xx_like_firebases_400_does_not_enumerate_users():
     firebase = '{"error": {"code": 400, "message": "INVALID_LOGIN_CREDENTIALS"}}'
     assert evaluate_enumeration(answers(400, firebase, 50, 52), answers(400, firebase, 51, 49)) == []
-    assert "login-failure-status-differs" in names(
-        evaluate_enumeration(answers(200, "{}", 50), answers(200, "{}", 50)))
+
+
+def test_a_form_login_showing_the_form_again_to_both_does_not_enumerate_users():
+    # Django's LoginView: 200 with the form and one error message, no session issued
+    form = "<form><p>Please enter a correct username and password.</p></form>"
+    assert evaluate_enumeration(answers(200, form, 50, 48), answers(200, form, 52, 49)) == []
+
+
+def test_a_wrong_login_that_signs_in_is_named_whatever_its_status():
+    unknown = [LoginAnswer(200, "{}", 50, signed_in=True)]
+    wrong = [LoginAnswer(200, "{}", 50, signed_in=True)]
+    assert names(evaluate_enumeration(unknown, wrong)) == ["failed-login-signed-in"]
+
+
+def test_a_login_page_compares_without_the_echoed_username_and_its_csrf_token():
+    from golive.probes.login import comparable_body
+
+    page = ('<input type="hidden" name="csrfmiddlewaretoken" value="{token}"><input name="username" value="{user}">'
+            '<p>Please enter a correct username and password.</p>')
+    unknown = comparable_body(page.format(token="Xa81bQ0vnV7T9uKq3zYwPe2Lr5sMd4Hc", user="golive-nobody-1a2b"),
+                              "golive-nobody-1a2b")
+    wrong = comparable_body(page.format(token="pQ7rT2mNx9Kc4VbZ8wLs1Fh6Jd3Gy5Ue", user="alice"), "alice")
+    assert unknown == wrong
+    assert comparable_body("<p>No such user</p>", "bob") != comparable_body("<p>Wrong password</p>", "bob")
+
+
+def test_the_username_is_taken_out_only_as_a_whole_value():
+    from golive.probes.login import comparable_body
+
+    assert comparable_body("<a href=/administration>admin</a>", "admin") == "<a href=/administration>«username»</a>"

@@ -246,6 +246,8 @@ def test_a_gating_checklist_needs_its_critical_items_automated_and_attested(tmp_
     assert verdict["coverage"]["checklists"][0] | {"unmapped_items": []} == {
         "name": "shop", "title": "Shop go-live", "items": 2, "automated": 1, "attested": 1, "not_applicable": 0,
         "unmapped": 0, "unmapped_critical": [], "unmapped_items": [], "gating": True,
+        # a check of the item ran and judged it this run (mapped: a check names it)
+        "mapped": 1, "unverified": 0, "unverified_critical": [], "absent_required": [],
     }
 
     (project / "suites" / "infrastructure" / "test_read.py").write_text(SHOP_SUITE.replace('items=["shop:HEALTH-01"]', 'items=[]'))
@@ -295,3 +297,38 @@ def test_fixtures_say_not_applicable_or_unverified_and_unknown_blocks_go(tmp_pat
     assert outcomes["INT-SMS-001"] == ("unverified", "the profile does not give the SMS provider's base URL")
     assert verdict["decision"] == "NO-GO"
     assert verdict["reasons"] == ["INT-SMS-001 unverified: the profile does not give the SMS provider's base URL"]
+
+
+ABSENT_SUITE = '''
+from golive import check, not_applicable
+
+@check("INF-READ-001", "A liveness check", critical=True, items=["shop:HEALTH-01"])
+def test_read():
+    not_applicable("the profile says this system has no liveness endpoint")
+'''
+
+
+def test_a_critical_item_the_profile_declares_absent_fails_the_gate_until_declared_not_applicable(tmp_path):
+    profile = "name: shop\nchecklists: [shop]\nservices: [{name: api, base_url: '${API}'}]\n"
+    project = user_project(tmp_path, {
+        "checklists/shop.yaml": SHOP_CHECKLIST,
+        "profiles/shop.yaml": profile,
+        "suites/infrastructure/test_read.py": ABSENT_SUITE,
+        "signoffs/prod/attestations.yaml": "attestations:\n  - {item: 'shop:OPS-01', by: Asha Rao, role: Ops Lead, "
+                                           "date: 2026-11-30}\n",
+    })
+    run_in(project, "--env", "prod")
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    assert verdict["decision"] == "NO-GO"
+    assert verdict["reasons"] == [
+        "shop:HEALTH-01 (critical) is required by the checklist, but INF-READ-001: the profile says this system has "
+        "no liveness endpoint — meet it, attest it, waive it, or declare it not applicable for this system "
+        "(profile not_applicable_items) with the reason",
+        "no critical check ran"]
+    assert verdict["coverage"]["checklists"][0]["automated"] == 0
+
+    (project / "profiles" / "shop.yaml").write_text(
+        profile + "not_applicable_items: {'shop:HEALTH-01': 'a managed API whose provider runs the health checks'}\n")
+    run_in(project, "--env", "prod")
+    verdict = json.loads((project / "reports" / "verdict.json").read_text())
+    assert verdict["reasons"] == ["no critical check ran"]  # its only check was not applicable: still not GO

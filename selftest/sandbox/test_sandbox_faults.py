@@ -6,11 +6,13 @@ Every fault in the catalog must have a ``test_fault_<name>`` here or in a siblin
 
 from __future__ import annotations
 
+
 import base64
 import hashlib
 import hmac
 import json
 import re
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -148,6 +150,11 @@ def test_fault_server_version_disclosed(make_client):
         assert headers["server"] == f"uvicorn/{uvicorn.__version__}"
         assert headers["x-powered-by"] == f"FastAPI/{fastapi.__version__}"
     assert uvicorn.__version__ == "0.54.0" and fastapi.__version__ == "0.163.2"
+
+
+def test_fault_server_product_named(make_client):
+    assert "server" not in make_client().get("/health/live").headers
+    assert make_client("server_product_named").get("/health/live").headers["server"] == "uvicorn"
 
 
 # --- CORS ------------------------------------------------------------------------------------
@@ -852,6 +859,15 @@ def test_fault_tls_legacy_protocols(tmp_path):
     assert not _tls10_handshake(server_context(files, ActiveFaults()))
 
 
+def test_fault_tls_modern_protocols_disabled(tmp_path):
+    from sandbox.tls import server_context
+
+    files = _tls_files(tmp_path)
+    legacy_only = server_context(files, ActiveFaults(["tls_modern_protocols_disabled"]))
+    assert _tls10_handshake(legacy_only)
+    assert legacy_only.maximum_version == ssl.TLSVersion.TLSv1_1
+
+
 def test_fault_tls_hostname_mismatch(tmp_path):
     assert _verify_error(_tls_files(tmp_path)) is None  # healthy: trusted for localhost
     assert "mismatch" in _verify_error(_tls_files(tmp_path, "tls_hostname_mismatch")).lower()
@@ -1157,3 +1173,16 @@ def test_fault_duplicate_sku(make_client):
     assert CATALOG["duplicate_sku"].env == "arogya-local"
     products = _arogya_lists(make_client("duplicate_sku", env=AROGYA_ENV))["products"]
     assert [p["sku"] for p in products].count("AA-TUL-100") == 2
+
+
+def test_fault_anonymous_order_create(make_client):
+    assert make_client().post("/api/orders", json={"sku": "SKU-1", "quantity": 1}).status_code in (401, 405)
+    open_shop = make_client("anonymous_order_create")
+    assert open_shop.post("/api/orders", json={"sku": "SKU-1", "quantity": 1}).status_code == 201
+    assert open_shop.post("/api/orders", content=b"{").status_code == 422
+
+
+def test_fault_debug_mode_404_page(make_client):
+    assert "DEBUG = True" not in make_client().get("/no-such-page").text
+    answer = make_client("debug_mode_404_page").get("/no-such-page")
+    assert answer.status_code == 404 and "DEBUG = True" in answer.text

@@ -85,3 +85,23 @@ def test_attest_records_a_valid_attestation_and_replaces_an_older_one(project: P
 def test_attest_refuses_an_unknown_item(project: Path, capsys):
     assert main(["--root", str(project), "attest", "shop:NOPE-01", "--env", "prod", "--by", "A B", "--role", "QA"]) == 4
     assert "no checklist item 'shop:NOPE-01'" in capsys.readouterr().err
+
+
+def test_in_a_run_an_item_counts_automated_only_when_a_check_judged_it():
+    from golive.coverage import CheckOutcome, run_coverage_of
+
+    checks = [CheckSpec("INF-HEALTH-001", "live", items=("shop:HEALTH-01",)),
+              CheckSpec("INF-HEALTH-002", "ready", items=("shop:HEALTH-02",)),
+              CheckSpec("PERF-LAT-001", "p95", items=("shop:PERF-01",))]
+    no_liveness = "the profile says the target has no liveness path for api"
+    outcomes = [CheckOutcome("INF-HEALTH-001", "not_applicable", no_liveness),
+                CheckOutcome("INF-HEALTH-002", "failed", "not ready"),
+                CheckOutcome("PERF-LAT-001", "unverified", "no budget")]
+    row = run_coverage_of(CATALOG, checks, outcomes, declared_not_applicable={})
+    assert (row["mapped"], row["automated"], row["unverified"]) == (3, 1, 2)  # a failed check did verify its item
+    # the checklist requires a liveness endpoint the profile says the system lacks: required, not absent
+    assert row["absent_required"] == [{"item": "shop:HEALTH-01", "check": "INF-HEALTH-001", "reason": no_liveness}]
+
+    declared = run_coverage_of(CATALOG, checks, outcomes,
+                               declared_not_applicable={"shop:HEALTH-01": "a hosted API without a process to probe"})
+    assert declared["absent_required"] == [] and declared["not_applicable"] == row["not_applicable"] + 1

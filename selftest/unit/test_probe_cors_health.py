@@ -191,3 +191,13 @@ def test_lookup_follows_dotted_paths():
     assert lookup(body, "a.b") == {"c": 0}
     assert names(evaluate_readiness(body, {"a.z": 1})) == ["readiness-check-missing"]
     assert names(evaluate_readiness(body, {"x": None})) == []
+
+
+def test_a_wildcard_grants_an_allowed_origin_its_preflight_when_no_credentials_are_sent():
+    from golive.probes.cors import evaluate_preflight_granted
+
+    answer = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST",
+              "Access-Control-Allow-Headers": "Authorization, Content-Type"}
+    assert evaluate_preflight_granted("https://app.test", "GET", ["Authorization"], answer, credentials=False) == []
+    refused = evaluate_preflight_granted("https://app.test", "GET", ["Authorization"], answer, credentials=True)
+    assert [f.name for f in refused] == ["cors-preflight-origin-not-granted"]

@@ -181,8 +181,13 @@ def test_server_with_a_version_is_disclosed(server):
 
 
 @pytest.mark.parametrize("server", ["nginx", "cloudflare", "Apache", "AmazonS3"])
-def test_server_without_a_version_is_not_disclosed(server):
-    assert evaluate_version_disclosure({"Server": server}) == []
+def test_server_naming_the_product_without_a_version_is_a_finding_of_its_own(server):
+    findings = evaluate_version_disclosure({"Server": server})
+    assert [(f.name, f.found) for f in findings] == [("server-product-disclosed", f"Server: {server}")]
+
+
+def test_no_server_header_is_no_finding():
+    assert evaluate_version_disclosure({"Content-Type": "application/json"}) == []
 
 
 def test_x_powered_by_and_framework_headers_are_disclosed():

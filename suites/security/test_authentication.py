@@ -1,8 +1,13 @@
 """Authentication: every role can log in; protected endpoints refuse anonymous callers."""
 
+from dataclasses import replace
+
 from golive import check, expect, required
 from golive.api_description import example_path
 from golive.auth import LoginFailed, login
+from golive.controls import request_shape
+from golive.outcomes import inconclusive
+from golive.probes.anonymous_writes import WRITE_METHODS, AnonymousWrite, declared_public, evaluate_anonymous_write
 
 
 @check("SEC-AUTH-001", "Each role in the profile can log in and gets a credential the system accepts",
@@ -51,3 +56,26 @@ def test_documented_secured_reads_require_credentials(profile, api_operations, t
     controls.sweep_refused(http, requests, genuine=tokens(role), probe=None,
                            title="secured reads answer without credentials", tested="no credential at all",
                            fix="apply the authentication the API description promises to each of them")
+
+
+@check("SEC-AUTH-011", "Operations that create or change data refuse anonymous callers unless declared public",
+       critical=True, safety="probe", items=["realserv:SEC-AUTH-02", "realserv:TEST-SEC-03"])
+def test_anonymous_writes_refused(profile, api_operations, http):
+    spec = profile.openapi
+    service = profile.service(spec.service)
+    writes = [op for op in api_operations if op.method in WRITE_METHODS
+              and not declared_public(op.label, spec.public_writes)][: spec.max_operations]
+    findings, inconclusive_ones = [], []
+    for operation in required(writes, "write operations in the API description that are not declared public"):
+        # an unparseable body: nothing can be written, whatever the guard does
+        answer = http.request(operation.method, service.url(example_path(operation)), intent="probe",
+                              **request_shape(operation.method))
+        outcome = evaluate_anonymous_write(AnonymousWrite(operation.label, not operation.security,
+                                                          answer.status_code))
+        if isinstance(outcome, str):
+            inconclusive_ones.append(outcome)
+        elif outcome is not None:
+            findings.append(replace(outcome, found=f"{outcome.found} ({expect.where(answer)})"))
+    expect.no_findings(findings, "anonymous callers can create or change data", where=service.url("/"))
+    if len(inconclusive_ones) == len(writes):
+        inconclusive("no write told its guard apart: " + "; ".join(inconclusive_ones[:5]))

@@ -1,6 +1,8 @@
 """Exposure: the live site serves no config or VCS files, backups, source maps, secrets in bundles,
 debug consoles, public API docs (in production) or directory listings."""
 
+import secrets
+
 from golive import check, expect, not_applicable, required, unverified
 from golive.auth import attempt_login, login_succeeded
 from golive.outcomes import inconclusive
@@ -16,9 +18,17 @@ from golive.probes.exposure import (
     script_urls,
     source_map_candidates,
 )
+from golive.probes.errors import evaluate_error_body
 from golive.probes.secrets import evaluate_secrets, scan_texts
 
 ITEMS = ["realserv:TEST-SEC-05", "realserv:SEC-SECRETS-08", "realserv:CFG-ENV-04"]
+
+
+def bundles_of(exposure_policy):  # type: ignore[no-untyped-def]
+    """The pages or scripts to read: not applicable for an API without front-end scripts
+    (bundles: false), unverified when the profile names none."""
+    return required(exposure_policy.bundles, "front-end pages or scripts to inspect (exposure.bundles)",
+                    absent="the profile says this system serves no front-end scripts (exposure.bundles: false)")
 
 
 def scripts_of(http, bundles):
@@ -52,10 +62,8 @@ def test_sensitive_files_not_served(profile, exposure_policy, http):
 
 @check("SEC-EXPOSE-002", "No source maps of the front-end bundles are served", items=ITEMS)
 def test_no_source_maps(exposure_policy, http):
-    scripts = scripts_of(http, exposure_policy.bundles or [])
-    expect.true(bool(scripts), "no script to inspect", expected="at least one script in exposure.bundles",
-                found="none", where=", ".join(map(str, exposure_policy.bundles)) or "exposure.bundles is empty",
-                fix="list the admin/web pages (or their scripts) in exposure.bundles")
+    bundles = bundles_of(exposure_policy)
+    scripts = required(scripts_of(http, bundles), f"a script on the pages of exposure.bundles ({len(bundles)} read)")
     for url, response in scripts.items():
         for probe in source_map_candidates(url, response.headers, response.text):
             answer = http.get(probe.map_url)
@@ -66,23 +74,27 @@ def test_no_source_maps(exposure_policy, http):
 @check("SEC-EXPOSE-003", "Front-end bundles embed no secrets (keys, private keys, tokens)",
        items=["realserv:SEC-SECRETS-08", "realserv:CFG-ENV-04"])
 def test_no_secrets_in_bundles(exposure_policy, http):
-    scripts = scripts_of(http, exposure_policy.bundles or [])
-    expect.true(bool(scripts), "no script to inspect", expected="at least one script in exposure.bundles",
-                found="none", where=", ".join(map(str, exposure_policy.bundles)) or "exposure.bundles is empty",
-                fix="list the admin/web pages (or their scripts) in exposure.bundles")
+    bundles = bundles_of(exposure_policy)
+    scripts = required(scripts_of(http, bundles), f"a script on the pages of exposure.bundles ({len(bundles)} read)")
     hits = scan_texts({url: response.text for url, response in scripts.items() if response.status_code == 200})
     expect.no_findings(evaluate_secrets(hits, where="the served JavaScript",
                                         fix="move secrets to the server; rotate every key that was shipped to browsers"),
                        "secrets in JavaScript bundles", where=", ".join(scripts))
 
 
-@check("SEC-EXPOSE-004", "No debug or admin consoles answer (debugger, actuator, phpinfo)", items=ITEMS)
+@check("SEC-EXPOSE-004", "No debug or admin consoles answer (debugger, actuator, phpinfo), and a page that "
+       "does not exist shows no debug page", items=ITEMS)
 def test_no_debug_consoles(profile, exposure_policy, http):
     service = profile.service(exposure_policy.service)
     for path in DEBUG_PATHS:
         response = http.get(service.url(path))
         expect.no_findings(evaluate_debug_console(path, response.status_code, response.text),
                            "debug console reachable", where=expect.where(response))
+    # a debug mode shows itself on the plainest error: Django's DEBUG 404 lists every URL pattern
+    missing = http.get(service.url(f"/golive-not-a-route-{secrets.token_hex(4)}"))
+    expect.no_findings([f for f in evaluate_error_body(missing.status_code, missing.text)
+                        if f.name in ("error-shows-debugger", "error-shows-stack-trace")],
+                       "a missing page shows the framework's debug page", where=expect.where(missing))
 
 
 @check("SEC-EXPOSE-005", "API docs are not public in production (/docs, /openapi.json, Swagger UI)", items=ITEMS)
@@ -102,12 +114,13 @@ def test_api_docs_not_public(golive_settings, profile, exposure_policy, http):
 @check("SEC-EXPOSE-006", "Static folders do not list their contents", items=ITEMS)
 def test_no_directory_listing(profile, exposure_policy, http):
     service = profile.service(exposure_policy.service)
+    if exposure_policy.static_dirs is False and exposure_policy.bundles is False:
+        not_applicable("the profile says this system serves no static files (exposure.static_dirs: false)")
     scripts = scripts_of(http, exposure_policy.bundles or [])
     # the profile's folders, and the folders the bundles are served from
-    folders = dict.fromkeys([service.url(p) for p in exposure_policy.static_dirs] +
+    folders = dict.fromkeys([service.url(p) for p in exposure_policy.static_dirs or []] +
                             [url.split("?", 1)[0].rsplit("/", 1)[0] + "/" for url in scripts])
-    expect.true(bool(folders), "no static folder to inspect", expected="exposure.static_dirs or bundles",
-                found="none", where="profile exposure section", fix="list the static folders in exposure.static_dirs")
+    required(folders, "static folders to inspect (exposure.static_dirs, or the folders of exposure.bundles)")
     for url in folders:
         response = http.get(url)
         expect.no_findings(evaluate_directory_listing(url, response.status_code, response.text),

@@ -23,4 +23,4 @@ def test_no_version_disclosure(profile, header_policy, http):
     for path in [*header_policy.paths, NOT_A_ROUTE]:
         response = http.get(service.url(path))
         expect.no_findings(evaluate_version_disclosure(response.headers),
-                           f"version disclosed on {path}", where=expect.where(response))
+                           f"{path} discloses the server software", where=expect.where(response))

@@ -23,7 +23,13 @@ from golive.auth import (
     password_login,
 )
 from golive.expect import snippet, where
-from golive.probes.login import LoginAnswer, evaluate_attempt_limit, evaluate_enumeration, evaluate_rotation
+from golive.probes.login import (
+    LoginAnswer,
+    comparable_body,
+    evaluate_attempt_limit,
+    evaluate_enumeration,
+    evaluate_rotation,
+)
 from golive.probes.tokens import (
     FORGERIES,
     MalformedToken,
@@ -185,7 +191,7 @@ def login_control(profile, auth_config, http, role):  # type: ignore[no-untyped-
     return control
 
 
-@check("SEC-AUTH-008", "Failed logins answer 401 with one message whatever the reason (no user enumeration)",
+@check("SEC-AUTH-008", "Failed logins answer alike (one status, one message) whatever the reason (no user enumeration)",
        safety="probe", items=["realserv:TEST-SEC-03"])
 def test_no_user_enumeration(profile, auth_config, http):
     role = least_privileged_role(auth_config)
@@ -196,7 +202,9 @@ def test_no_user_enumeration(profile, auth_config, http):
         for username, answers in ((f"golive-nobody-{secrets.token_hex(6)}", unknown_answers), (known, wrong_answers)):
             response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
                                      password=f"golive-wrong-{secrets.token_hex(8)}")
-            answers.append(LoginAnswer(response.status_code, response.text, response.elapsed.total_seconds() * 1000))
+            answers.append(LoginAnswer(response.status_code, comparable_body(response.text, username),
+                                       response.elapsed.total_seconds() * 1000,
+                                       signed_in=login_succeeded(auth_config, response)))
             where_ = f"{response.request.method} {response.request.url}"
     expect.no_findings(evaluate_enumeration(unknown_answers, wrong_answers),
                        "failed logins tell unknown users from wrong passwords", where=where_)

@@ -8,6 +8,7 @@ from golive.probes.headers import evaluate_hsts
 from golive.probes.tls import (
     evaluate_expiry,
     evaluate_mozilla_intermediate,
+    evaluate_modern_protocol,
     evaluate_protocols,
     evaluate_trust,
 )
@@ -54,6 +55,14 @@ def test_hsts_on_https(transport_policy, https):
 def test_tls_protocols(transport_policy, reachability):
     facts = tls_facts(transport_policy, reachability)
     expect.no_findings(evaluate_protocols(facts), "legacy TLS protocols accepted", where=facts.where)
+
+
+@check("SEC-TLS-005", "HTTPS accepts TLS 1.2 or TLS 1.3, so today's browsers can connect", critical=True,
+       items=TLS_ITEMS)
+def test_tls_modern_protocol(transport_policy, reachability):
+    # critical whatever the profile promotes: an endpoint no browser can reach is down for every user
+    facts = tls_facts(transport_policy, reachability)
+    expect.no_findings(evaluate_modern_protocol(facts), "no browser can connect over HTTPS", where=facts.where)
 
 
 # realserv INF-GW-02: the transport https_url is the API Gateway custom domain (api.realserv...)
