@@ -145,6 +145,17 @@ def fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
+def die_with_parent() -> None:
+    """In the server's child process, before exec: SIGTERM when the tier dies, even by SIGKILL, so
+    no server outlives a killed run (Linux's PR_SET_PDEATHSIG; elsewhere the tier's own stop)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class Server:
     """One server process in its own process group, stopped with the whole group."""
 
@@ -179,7 +190,7 @@ class Server:
         try:
             self.process = subprocess.Popen(self.argv(self.system.start.command), cwd=self.folder, env=self.env,
                                             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+                                            start_new_session=True, preexec_fn=die_with_parent)
         except OSError as error:
             raise TierError(f"{self.system.name}: cannot start {self.system.start.command[0]} ({error.strerror})") from error
         finally:
@@ -238,12 +249,14 @@ class Server:
 # ----------------------------------------------------------------------------------------- golive
 
 
-def run_golive(system: System, folder: Path, server: Server, run: str) -> dict[str, Any]:
+def run_golive(system: System, folder: Path, server: Server, run: str, checks: list[str]) -> dict[str, Any]:
+    """One golive run: the system's selection, or only ``checks`` when given."""
     reports = REPORTS / "conformance" / system.name / run
     shutil.rmtree(reports, ignore_errors=True)
     argv = [
         str(ROOT / ".venv" / "bin" / "pytest"), "--env", system.name, "--envs-dir", str(folder),
-        "--reports-dir", str(reports), "-m", system.select, "-p", "no:cacheprovider", "-q",
+        "--reports-dir", str(reports), "-m", system.select, "-p", "no:cacheprovider", "-q", "--durations=12",
+        *(argument for check in checks for argument in ("--check", check)),
     ]
     env = {**os.environ, system.url_var: server.url, "PYTHONPATH": str(ROOT)}
     log = reports / "golive.log"
@@ -267,12 +280,16 @@ def run_golive(system: System, folder: Path, server: Server, run: str) -> dict[s
 
 
 def serve_and_check(system: System, folder: Path, installed: Installed, run: str,
-                    extra_env: dict[str, str], env_values: dict[str, str]) -> dict[str, Any]:
+                    extra_env: dict[str, str], env_values: dict[str, str], checks: list[str]) -> dict[str, Any]:
     server = Server(system, folder, installed, run, extra_env)
+    started = time.monotonic()
     try:
         server.start()
         server.seed(env_values)
-        return run_golive(system, folder, server, run)
+        started_golive = time.monotonic()
+        document = run_golive(system, folder, server, run, checks)
+        document["_setup_s"] = round(started_golive - started, 1)
+        return document
     finally:
         server.stop()
 
@@ -282,7 +299,7 @@ def env_values(folder: Path, system: System) -> dict[str, str]:
     return {key: value or "" for key, value in values.items()}
 
 
-def check_system(name: str) -> dict[str, Any]:
+def check_system(name: str, full_misconfigurations: bool) -> dict[str, Any]:
     folder = ROOT / "conformance" / name
     system = load_system(folder)
     expected = load_expected(folder).findings
@@ -291,11 +308,12 @@ def check_system(name: str) -> dict[str, Any]:
     say(f"{name}: {'installed' if installed.fresh else 'install cached'} in {time.monotonic() - started:.1f} s")
     values = env_values(folder, system)
 
-    document = serve_and_check(system, folder, installed, "default", {}, values)
+    document = serve_and_check(system, folder, installed, "default", {}, values, [])
     default = judge_default(failures(document["checks"]), expected)
     say(f"{name}/default: {document['decision']}, {status_counts(document['checks'])}, "
         f"{len(default.true_findings)} true findings, {len(default.false_findings)} false findings, "
-        f"{len(default.missed)} expected findings not reported ({document['_duration_s']} s)")
+        f"{len(default.missed)} expected findings not reported (setup {document['_setup_s']} s, golive "
+        f"{document['_duration_s']} s)")
     for failure in default.false_findings:
         say(f"  FALSE FINDING {failure.label}: {failure.title}: {failure.message.splitlines()[0] if failure.message else ''}")
     for finding in default.missed:
@@ -303,7 +321,8 @@ def check_system(name: str) -> dict[str, Any]:
 
     results = []
     for misconfiguration in system.misconfigurations:
-        results.append(check_misconfiguration(system, folder, installed, misconfiguration, expected, values))
+        results.append(check_misconfiguration(system, folder, installed, misconfiguration, expected, values,
+                                              full_misconfigurations))
 
     return {
         "name": system.name,
@@ -316,6 +335,8 @@ def check_system(name: str) -> dict[str, Any]:
             "counts": status_counts(document["checks"]),
             "decision": document["decision"],
             "reports": document["_reports"],
+            "setup_s": document["_setup_s"],
+            "golive_s": document["_duration_s"],
         },
         "misconfigurations": results,
         "duration_s": round(time.monotonic() - started, 1),
@@ -324,13 +345,17 @@ def check_system(name: str) -> dict[str, Any]:
 
 
 def check_misconfiguration(system: System, folder: Path, installed: Installed, misconfiguration: Misconfiguration,
-                           expected: list[Any], values: dict[str, str]) -> dict[str, Any]:
+                           expected: list[Any], values: dict[str, str], full: bool) -> dict[str, Any]:
     run = misconfiguration.name
-    document = serve_and_check(system, folder, installed, run, misconfiguration.env, values)
+    # The default run proves golive claims nothing false on this system; a misconfiguration run
+    # proves the setting is caught, so it runs the checks named for it (full: the whole selection,
+    # to see everything else the setting makes fail)
+    checks = [] if full else misconfiguration.checks
+    document = serve_and_check(system, folder, installed, run, misconfiguration.env, values, checks)
     judgement = judge_misconfiguration(misconfiguration, failures(document["checks"]), expected)
     say(f"{system.name}/{run}: {'caught' if judgement.caught else 'MISSED ' + ', '.join(judgement.missed_checks)}"
         f"{'' if not judgement.unexplained else ', unexplained failures: ' + ', '.join(f.label for f in judgement.unexplained)}"
-        f" ({document['_duration_s']} s)")
+        f" (setup {document['_setup_s']} s, golive {document['_duration_s']} s)")
     for failure in judgement.unexplained:
         say(f"  UNEXPLAINED {failure.label}: {failure.title}: {failure.message.splitlines()[0] if failure.message else ''}")
     return {
@@ -339,8 +364,11 @@ def check_misconfiguration(system: System, folder: Path, installed: Installed, m
         "caught": judgement.caught,
         "missed_checks": judgement.missed_checks,
         "unexplained_failures": [f.as_json() for f in judgement.unexplained],
+        "checks": misconfiguration.checks if not full else "all selected",
         "counts": status_counts(document["checks"]),
         "reports": document["_reports"],
+        "setup_s": document["_setup_s"],
+        "golive_s": document["_duration_s"],
         "ok": judgement.ok,
     }
 
@@ -353,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     parser = argparse.ArgumentParser(prog="scripts/conformance", description=__doc__.split("\n\n")[0])
     parser.add_argument("systems", nargs="*", metavar="SYSTEM", help="systems to run (default: all in conformance/)")
+    parser.add_argument("--full-misconfigurations", action="store_true",
+                        help="run the whole selection on each misconfiguration, not only the checks named for it")
     args = parser.parse_args(argv)
     known = discover(ROOT)
     unknown = [name for name in args.systems if name not in known]
@@ -366,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in names:
             try:
-                result = check_system(name)
+                result = check_system(name, args.full_misconfigurations)
             except (TierError, SystemDefinitionError) as error:
                 say(f"{name}: {error}")
                 systems.append({"name": name, "error": str(error), "ok": False})

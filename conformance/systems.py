@@ -54,6 +54,11 @@ class Misconfiguration(Strict):
     # further checks this setting makes fail, with the reason (true findings, not the catch itself)
     also_fails: dict[str, str] = Field(default_factory=dict)
 
+    @property
+    def checks(self) -> list[str]:
+        """The checks a misconfiguration run selects: the catch and the setting's other findings."""
+        return list(dict.fromkeys([*self.expected_checks, *self.also_fails]))
+
 
 class System(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")

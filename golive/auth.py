@@ -138,7 +138,7 @@ def login_prerequisite(role: str) -> str:
 
 def password_login(http: HttpClient, auth: Auth, service_url: str, role: str, *,
                    username: str | None = None, password: str | None = None,
-                   intent: str = "login") -> httpx.Response:
+                   intent: str = "login", expect_rate_limit: bool = False) -> httpx.Response:
     """The first (password) step only, as the target answers it, in the profile's strategy.
 
     ``username``/``password`` replace the role's (probes that try wrong or default credentials
@@ -152,16 +152,18 @@ def password_login(http: HttpClient, auth: Auth, service_url: str, role: str, *,
         spec.password_field: credentials.password if password is None else password,
     }
     url = service_url.rstrip("/") + (spec.path or "/")
+    # the attempt-limit probe must see the 429 itself, not have it waited out
+    options: dict[str, Any] = {"intent": intent, **({"expect_rate_limit": True} if expect_rate_limit else {})}
     if spec.strategy == "json":
-        return http.post(url, json=fields, intent=intent)  # type: ignore[arg-type]
+        return http.post(url, json=fields, **options)
     if spec.strategy == "form":
         fields.setdefault("grant_type", "password")
-        return http.post(url, data=_form_values(fields), intent=intent)  # type: ignore[arg-type]
+        return http.post(url, data=_form_values(fields), **options)
     if spec.strategy == "session":
         cookies, headers = _csrf_preflight(http, spec, service_url, fields)
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        return http.post(url, data=_form_values(fields), headers=headers, intent=intent)  # type: ignore[arg-type]
+        return http.post(url, data=_form_values(fields), headers=headers, **options)
     raise ValueError(f"the {spec.strategy} strategy has no password step")
 
 
@@ -169,7 +171,7 @@ PASSWORD_STRATEGIES = ("json", "form", "session", "basic")
 
 
 def attempt_login(http: HttpClient, auth: Auth, service_url: str, role: str, *, username: str | None = None,
-                  password: str | None = None, intent: str = "probe") -> httpx.Response:
+                  password: str | None = None, intent: str = "probe", expect_rate_limit: bool = False) -> httpx.Response:
     """One login attempt as a real login makes it, with other credentials where given: a probe of
     wrong, unknown or default credentials differs from its control (the role's own) only there.
 
@@ -179,12 +181,13 @@ def attempt_login(http: HttpClient, auth: Auth, service_url: str, role: str, *, 
     if spec.strategy not in PASSWORD_STRATEGIES:
         not_applicable(f"the system signs in with {spec.strategy!r}: there is no password login golive can probe")
     if spec.strategy != "basic":
-        return password_login(http, auth, service_url, role, username=username, password=password, intent=intent)
+        return password_login(http, auth, service_url, role, username=username, password=password, intent=intent,
+                              expect_rate_limit=expect_rate_limit)
     credentials = auth.roles[role]
     pair = f"{credentials.username if username is None else username}:{credentials.password if password is None else password}"
     if not spec.path:
         unverified("auth.login.path names no page that needs the Basic credentials (to try logins against)")
-    return http.get(service_url.rstrip("/") + spec.path, intent=intent,  # type: ignore[arg-type]
+    return http.get(service_url.rstrip("/") + spec.path, intent=intent, expect_rate_limit=expect_rate_limit,
                     headers={"Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")})
 
 

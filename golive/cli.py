@@ -119,6 +119,63 @@ def _cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from golive.doctor import doctor
+
+    return doctor(args.env, Path(args.root).resolve(), envs_dir=Path(args.envs_dir) if args.envs_dir else None)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    """Write (or, with --check, compare) the profile's JSON Schema and its Markdown reference."""
+    from golive import schema
+
+    root = Path(args.root)
+    outputs = {root / (args.output or schema.SCHEMA_PATH): schema.schema_text()}
+    if args.markdown:
+        outputs[root / args.markdown] = schema.markdown_text(root)
+    stale = []
+    for path, text in outputs.items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(str(path))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print("golive schema: out of date with the profile models (run golive schema --markdown docs/profile.md):\n  "
+              + "\n  ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from golive import init
+
+    return init.run(args)
+
+
+def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    schema = commands.add_parser("schema", help="write the profile's JSON Schema (for editors) from the models")
+    schema.add_argument("--output", help="where the schema goes (default: profiles/golive-profile.schema.json)")
+    schema.add_argument("--markdown", metavar="PATH", help="also write the profile reference, e.g. docs/profile.md")
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is out of date")
+    schema.set_defaults(run=_schema)
+
+    start = commands.add_parser("init", help="write a first profile and env files from an OpenAPI document")
+    start.add_argument("name", help="the system's name: profiles/<name>.yaml, envs/<name>.env")
+    start.add_argument("--openapi", required=True, metavar="FILE_OR_URL",
+                       help="the API description (OpenAPI 3.0/3.1, JSON or YAML), a file or an http(s) URL")
+    start.add_argument("--base-url", required=True, help="where the system answers, e.g. https://staging.example.com")
+    start.add_argument("--kind", choices=("staging", "production", "local"), default="staging",
+                       help="the environment's kind written to the env file (default: staging)")
+    start.add_argument("--yes", action="store_true", help="ask nothing (scripts, CI): take every inferred answer")
+    start.add_argument("--force", action="store_true", help="overwrite files that exist")
+    start.set_defaults(run=_init)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golive", description=__doc__)
     parser.add_argument("--root", default=".", help="the project folder (with checklists/, suites/, signoffs/)")
@@ -141,10 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     attest.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     attest.set_defaults(run=_attest)
 
+    doctor_ = commands.add_parser("doctor", help="before a run, read-only: services answer, roles log in, declared "
+                                  "paths exist, owned objects exist, unsaid profile sections")
+    doctor_.add_argument("--env", required=True, help="the environment to check (envs/NAME.env)")
+    doctor_.add_argument("--envs-dir", help="where env files live (default: envs/)")
+    doctor_.set_defaults(run=_doctor)
+
     clean = commands.add_parser("cleanup", help="undo what a crashed run left on the target (reports/ledger.jsonl)")
     clean.add_argument("--env", required=True, help="the environment the run went against")
     clean.add_argument("--reports-dir", help="the run's reports folder (default: reports/)")
     clean.set_defaults(run=_cleanup)
+    _add_profile_commands(commands)
     return parser
 
 

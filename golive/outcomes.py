@@ -7,6 +7,7 @@ run (broken) or lacked data or a flag (unverified) is unknown, and unknown is no
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+import re
 from enum import Enum
 from typing import Any
 
@@ -125,10 +126,23 @@ def unverified(reason: str) -> None:
     raise Unverified(reason)
 
 
+def absent_reason(what: str) -> str:
+    """The not-applicable reason for a profile value set to false, as a sentence.
+
+    ``what`` is written for "the profile does not give {what}" (``a liveness path for api``,
+    ``redirect parameters (inputs.redirects)``); without its article and its hint about the
+    profile's shape it reads "the profile says this system has no liveness path for api"."""
+    hint = re.search(r"\s*\(([^()]*)\)\s*$", what)
+    name = what[: hint.start()] if hint else what
+    name = re.sub(r"^(an?|the|any)\s+", "", name.strip())
+    field = hint.group(1) if hint and re.fullmatch(r"[a-z_][a-z0-9_.]*", hint.group(1)) else ""
+    return f"the profile says this system has no {name}" + (f" ({field}: false)" if field else "")
+
+
 def required(value: object, what: str, *, absent: str = ""):  # type: ignore[no-untyped-def]
     """The profile value a check needs: ``False`` means the feature is absent, ``None`` unknown."""
     if value is False:
-        not_applicable(absent or f"the profile says the target has no {what}")
+        not_applicable(absent or absent_reason(what))
     if value is None or value == "" or value == [] or value == {}:
         unverified(f"the profile does not give {what}")
     return value

@@ -12,6 +12,7 @@ import os
 import platform
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -201,6 +202,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "allure_report_dir", "missing") is None:
         config.option.allure_report_dir = str(reports / "allure-results")
         config.option.clean_alluredir = True
+
+
+class _ListingReporter(pytest.TerminalReporter):  # type: ignore[misc]
+    """pytest's reporter, writing to stderr: ``--list-checks`` keeps stdout for its JSON alone."""
+
+
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager: pytest.PytestPluginManager) -> None:
+    # --list-checks is for machines (json.loads of the whole stdout): pytest's header, summary and
+    # warnings go to stderr. The reporter is swapped as it is registered, before it prints anything.
+    if (plugin_name == "terminalreporter" and type(plugin) is pytest.TerminalReporter
+            and plugin.config.option.golive_list_checks):
+        manager.unregister(plugin)
+        manager.register(_ListingReporter(plugin.config, sys.stderr), "terminalreporter")
 
 
 def _plan_gates(config: pytest.Config, state: RunState) -> None:
@@ -684,6 +698,7 @@ def _finish_allure(config: pytest.Config, document: dict[str, Any]) -> None:
     started_ms = int(datetime.fromisoformat(document["started_at"]).timestamp() * 1000) - 1
     allure_report.write_decision(directory, document, started_ms)
     allure_report.write_attestations(directory, document["attestations"])
+    allure_report.write_prerequisites(directory, document)
     allure_report.write_coverage(directory, document["coverage"]["checklists"])
     allure_report.write_environment(
         directory,

@@ -38,21 +38,32 @@ class Strict(BaseModel):
 
 
 class Health(Strict):
-    live: str | Literal[False] | None = None
-    ready: str | Literal[False] | None = None
-    db: str | Literal[False] | None = None
-    # Dotted JSON paths the readiness body must carry, with the value each must have.
-    ready_expect: dict[str, bool | str | int] = Field(default_factory=dict)
-    # Dotted JSON paths of numbers the readiness body reports, with the maximum each may have
-    # (e.g. checks.db_replica_lag_s: 30).
-    ready_limits: dict[str, float] = Field(default_factory=dict)
-    budget_ms: int = Field(default=800, gt=0)
+    """The service's health endpoints (paths on its base URL)."""
+
+    live: str | Literal[False] | None = Field(
+        default=None, description="liveness path (answers 200 while the process runs); false: the service has none")
+    ready: str | Literal[False] | None = Field(
+        default=None, description="readiness path (200 with its dependency checks); false: the service has none")
+    db: str | Literal[False] | None = Field(
+        default=None, description="database ping path; false: the service has no database")
+    ready_expect: dict[str, bool | str | int] = Field(
+        default_factory=dict,
+        description="dotted JSON paths the readiness body must carry, with the value each must have "
+                    "(e.g. checks.db: true)")
+    ready_limits: dict[str, float] = Field(
+        default_factory=dict,
+        description="dotted JSON paths of numbers the readiness body reports, with the maximum each may have "
+                    "(e.g. checks.db_replica_lag_s: 30)")
+    budget_ms: int = Field(default=800, gt=0, description="the slowest acceptable health answer, in milliseconds")
 
 
 class Service(Strict):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    base_url: HttpUrl
-    health: Health = Field(default_factory=Health)
+    """One deployed service of the system: its name (other sections refer to it), URL and health paths."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                      description="short name other sections use to refer to this service (e.g. api)")
+    base_url: HttpUrl = Field(description="where the service answers, e.g. ${APP_URL}")
+    health: Health = Field(default_factory=Health, description="the service's health endpoints")
 
     def url(self, path: str) -> str:
         return str(self.base_url).rstrip("/") + "/" + path.lstrip("/")
@@ -128,7 +139,9 @@ class CredentialPlacement(Strict):
 
 
 class TokenPolicy(Strict):
-    access_minutes: int = 60
+    """The lifetimes the issued tokens must have."""
+
+    access_minutes: int = Field(default=60, description="the access token's lifetime, in minutes")
     # false: the issuer's refresh tokens never expire by design (Firebase): revocation is what counts
     refresh_days: int | Literal[False] = 30
 
@@ -142,10 +155,12 @@ class TokenPolicy(Strict):
 
 
 class ProtectedEndpoint(Strict):
-    service: str
-    path: str
+    """An endpoint that must refuse anonymous callers and callers outside ``roles``."""
+
+    service: str = Field(description="the service it is on")
+    path: str = Field(description="its path")
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] = "GET"
-    roles: list[str] = Field(min_length=1)
+    roles: list[str] = Field(min_length=1, description="the roles (auth.roles) allowed to call it")
 
     @property
     def label(self) -> str:
@@ -166,7 +181,9 @@ class Mfa(Strict):
 
 
 class Refresh(Strict):
-    path: str
+    """Where a refresh token is exchanged for a new access token."""
+
+    path: str = Field(description="the refresh endpoint on the login service")
     refresh_token_field: str = "refresh_token"
 
 
@@ -207,18 +224,18 @@ class Auth(Strict):
 class OwnedObject(Strict):
     """An object type users own: owner_role's first object must be out of other_role's reach."""
 
-    name: str
-    service: str
-    list_path: str  # lists the caller's own objects
-    item_path: str  # with {id}
-    id_field: str = "id"
-    owner_role: str
-    other_role: str
-    # the body of a harmless change the other user attempts (PATCH); false: not tried
-    patch: dict[str, str | int | bool] | Literal[False] = False
-    delete: bool = False
-    # POST sub-paths of item_path the other user attempts ("/cancel"): actions change objects too
-    actions: list[str] = Field(default_factory=list)
+    name: str = Field(description="what the objects are (orders, invoices): names the check's instance")
+    service: str = Field(description="the service that serves them")
+    list_path: str = Field(description="lists the caller's own objects (GET)")
+    item_path: str = Field(description="one object, with {id} where its id goes")
+    id_field: str = Field(default="id", description="the id's field in the listed objects")
+    owner_role: str = Field(description="a role that owns at least one object")
+    other_role: str = Field(description="a role that must not reach the owner's objects")
+    patch: dict[str, str | int | bool] | Literal[False] = Field(
+        default=False, description="the body of a harmless change other_role attempts (PATCH); false: not tried")
+    delete: bool = Field(default=False, description="other_role also attempts a DELETE")
+    actions: list[str] = Field(default_factory=list,
+                               description="POST sub-paths of item_path other_role attempts (/cancel)")
 
     @field_validator("actions")
     @classmethod
@@ -231,44 +248,56 @@ class OwnedObject(Strict):
 
 
 class ProfileUpdate(Strict):
-    service: str
-    path: str
+    """Where a user updates their own profile: privileged fields sent there must not stick."""
+
+    service: str = Field(description="the service it is on")
+    path: str = Field(description="the endpoint, e.g. /api/me")
     method: Literal["PATCH", "PUT", "POST"] = "PATCH"
-    role: str
+    role: str = Field(description="the role that updates its own profile")
 
 
 class Authorization(Strict):
-    objects: list[OwnedObject] = Field(default_factory=list)
-    profile_update: ProfileUpdate | Literal[False] | None = None
-    # privileged field -> the value an attacker would send (role: admin, is_admin: true, ...)
+    """Object-level and field-level access control."""
+
+    objects: list[OwnedObject] = Field(default_factory=list,
+                                       description="object types users own (one user must not reach another's)")
+    profile_update: ProfileUpdate | Literal[False] | None = Field(
+        default=None, description="where users update their own profile (mass assignment of privileged fields)")
     privileged_fields: dict[str, str | int | bool] = Field(
-        default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1}
+        default_factory=lambda: {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1},
+        description="privileged field -> the value an attacker would send in a profile update",
     )
-    # key names no response may carry (matched case-insensitively, also inside nested objects)
     sensitive_fields: list[str] = Field(default_factory=lambda: [
         "password", "password_hash", "passwordHash", "hashed_password", "secret", "client_secret",
         "totp_secret", "otp_secret", "api_key", "private_key", "refresh_token", "reset_token",
-    ])
+    ], description="key names no response may carry (case-insensitive, also in nested objects)")
 
 
 class ServiceEndpoint(Strict):
-    service: str
-    path: str
+    """A service-to-service endpoint: it must refuse callers without the service credential."""
+
+    service: str = Field(description="the service it is on")
+    path: str = Field(description="its path")
     method: Literal["GET", "HEAD"] = "GET"
-    header: str = "X-Service-Token"
-    credential: str  # env reference
+    header: str = Field(default="X-Service-Token", description="the header carrying the credential")
+    credential: str = Field(description="the service credential (an env reference)")
 
 
 class Cors(Strict):
-    service: str
-    path: str = "/"
-    allowed_origins: list[str] = Field(min_length=1)
-    credentials: bool = True
-    methods: list[str] = Field(default_factory=lambda: ["GET", "POST"], min_length=1)
-    request_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"])
-    # what no preflight may grant: methods and headers the API does not use
-    refused_methods: list[str] = Field(default_factory=lambda: ["PROPFIND", "TRACE"])
-    refused_headers: list[str] = Field(default_factory=lambda: ["X-Golive-Unlisted-Header"])
+    """The browser origins allowed to call the API; every other origin must be refused."""
+
+    service: str = Field(description="the service whose CORS policy is checked")
+    path: str = Field(default="/", description="a path that answers CORS requests")
+    allowed_origins: list[str] = Field(min_length=1, description="origins allowed, e.g. https://app.example.com")
+    credentials: bool = Field(default=True, description="allowed origins may send cookies/credentials")
+    methods: list[str] = Field(default_factory=lambda: ["GET", "POST"], min_length=1,
+                               description="methods a preflight from an allowed origin must grant")
+    request_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"],
+                                       description="request headers a preflight must grant")
+    refused_methods: list[str] = Field(default_factory=lambda: ["PROPFIND", "TRACE"],
+                                       description="methods no preflight may grant")
+    refused_headers: list[str] = Field(default_factory=lambda: ["X-Golive-Unlisted-Header"],
+                                       description="headers no preflight may grant")
 
     @field_validator("allowed_origins")
     @classmethod
@@ -280,84 +309,128 @@ class Cors(Strict):
 
 
 class HeaderPolicy(Strict):
-    service: str
-    paths: list[str] = Field(default_factory=lambda: ["/"], min_length=1)
-    require_hsts: bool = True
+    """Where the security headers (CSP, HSTS, X-Content-Type-Options, …) are checked."""
+
+    service: str = Field(description="the service whose responses are checked")
+    paths: list[str] = Field(default_factory=lambda: ["/"], min_length=1, description="paths whose answers are checked")
+    require_hsts: bool = Field(default=True, description="Strict-Transport-Security is required")
 
 
 class AdminLogin(Strict):
-    url: HttpUrl
-    role: str
+    """The admin web sign-in page, driven in a real browser."""
+
+    url: HttpUrl = Field(description="the sign-in page")
+    role: str = Field(description="the role (auth.roles) that signs in")
     username_selector: str = "input[name=username]"
     password_selector: str = "input[name=password]"
     submit_selector: str = "button[type=submit]"
-    signed_in_selector: str
-    signed_in_text: str = ""
+    signed_in_selector: str = Field(description="a CSS selector present once signed in")
+    signed_in_text: str = Field(default="", description="text that element must contain")
 
 
 class Browser(Strict):
-    admin_login: AdminLogin | Literal[False] | None = None
+    """Checks in a real browser (Chromium)."""
+
+    admin_login: AdminLogin | Literal[False] | None = Field(
+        default=None, description="the admin sign-in page; false: the system has no admin web page")
 
 
 class Inventory(Strict):
     """Where the target lists its master data and opening batch stock (read with ``role``)."""
 
-    service: str
-    entities_path: str
-    products_path: str
-    batches_path: str
-    role: str
+    service: str = Field(description="the service that serves them")
+    entities_path: str = Field(description="lists the entities (GET)")
+    products_path: str = Field(description="lists the products (GET)")
+    batches_path: str = Field(description="lists the batches with their stock (GET)")
+    role: str = Field(description="the role that reads them")
 
 
 class Profile(Strict):
-    name: str
-    description: str = ""
-    services: list[Service] = Field(min_length=1)
-    auth: Auth | Literal[False] | None = None
-    cors: Cors | Literal[False] | None = None
-    headers: HeaderPolicy | None = None
-    browser: Browser = Field(default_factory=Browser)
-    authorization: Authorization | Literal[False] | None = None
-    service_endpoints: list[ServiceEndpoint] | Literal[False] | None = None
-    inputs: Inputs | Literal[False] | None = None
-    webhooks: list[Webhook] | Literal[False] | None = None
-    share_links: ShareLinks | Literal[False] | None = None
-    openapi: OpenApi | Literal[False] | None = None  # false: the target publishes no API description
-    transport: Transport | Literal[False] | None = None
-    cookies: Cookies | Literal[False] | None = None
-    rate_limits: list[RateLimitRule] | Literal[False] | None = None
-    exposure: Exposure | Literal[False] | None = None
-    secrets_scan: SecretsScan | Literal[False] | None = None
-    runtime_config: RuntimeConfig | Literal[False] | None = None
-    inventory: Inventory | Literal[False] | None = None
-    storage: Storage | Literal[False] | None = None
-    backups: Backups | Literal[False] | None = None
-    marketplace: Marketplace | Literal[False] | None = None
-    commercial: Commercial | Literal[False] | None = None
-    tracker: Tracker | Literal[False] | None = None
-    integrations: Integrations | Literal[False] | None = None
-    observability: Observability | Literal[False] | None = None
-    performance: Performance | Literal[False] | None = None
-    release: Release | Literal[False] | None = None
-    gateway: Gateway | Literal[False] | None = None
-    tracing: Tracing | Literal[False] | None = None
-    flows: Flows | Literal[False] | None = None
-    cdn: Cdn | Literal[False] | None = None  # false: no CDN in front of the system
-    network: Network | Literal[False] | None = None  # false: no public host whose ports golive may probe
+    name: str = Field(description="the profile's name (reports show it)")
+    description: str = Field(default="", description="one line about the system")
+    services: list[Service] = Field(min_length=1, description="the system's services: name, base URL, health paths")
+    auth: Auth | Literal[False] | None = Field(
+        default=None,
+        description="how golive logs in, the roles it logs in as, token lifetimes and protected endpoints")
+    cors: Cors | Literal[False] | None = Field(
+        default=None, description="the CORS allow-list; false: the API serves no browser origins")
+    headers: HeaderPolicy | None = Field(default=None, description="where security headers are checked")
+    browser: Browser = Field(default_factory=Browser, description="checks in a real browser")
+    authorization: Authorization | Literal[False] | None = Field(
+        default=None,
+        description="object-level access (one user's objects out of another's reach) and privileged fields")
+    service_endpoints: list[ServiceEndpoint] | Literal[False] | None = Field(
+        default=None, description="service-to-service endpoints that need a service credential")
+    inputs: Inputs | Literal[False] | None = Field(
+        default=None,
+        description="endpoints for the input-handling probes: validation, uploads, body limits, SQL injection, "
+                    "reflection, ReDoS, open redirects, malformed input")
+    webhooks: list[Webhook] | Literal[False] | None = Field(
+        default=None, description="webhook receivers and their signature schemes")
+    share_links: ShareLinks | Literal[False] | None = Field(
+        default=None, description="signed share links (expired or tampered links must be refused)")
+    openapi: OpenApi | Literal[False] | None = Field(
+        default=None, description="where the system publishes its API description; false: it publishes none")
+    transport: Transport | Literal[False] | None = Field(
+        default=None, description="HTTPS: TLS versions, certificate, HTTP->HTTPS redirect")
+    cookies: Cookies | Literal[False] | None = Field(
+        default=None, description="pages whose cookies must be Secure, HttpOnly and SameSite")
+    rate_limits: list[RateLimitRule] | Literal[False] | None = Field(
+        default=None, description="endpoints with a rate limit and the limit promised")
+    exposure: Exposure | Literal[False] | None = Field(
+        default=None, description="what must not be public: debug pages, API docs, source maps, default credentials")
+    secrets_scan: SecretsScan | Literal[False] | None = Field(
+        default=None, description="a checkout of the deployed code, scanned for committed secrets")
+    runtime_config: RuntimeConfig | Literal[False] | None = Field(
+        default=None, description="the endpoint reporting the running configuration (live keys, hardening flags)")
+    inventory: Inventory | Literal[False] | None = Field(
+        default=None, description="where master data and opening batch stock are listed")
+    storage: Storage | Literal[False] | None = Field(
+        default=None, description="object storage (S3): bucket settings, presigned URLs")
+    backups: Backups | Literal[False] | None = Field(
+        default=None, description="the backup store and how fresh backups must be")
+    marketplace: Marketplace | Literal[False] | None = Field(
+        default=None, description="the marketplace's services and roles for its business flows")
+    commercial: Commercial | Literal[False] | None = Field(
+        default=None, description="commercial rules: price sheets, credit limits, settlements")
+    tracker: Tracker | Literal[False] | None = Field(default=None, description="the WhatsApp tracker's endpoints")
+    integrations: Integrations | Literal[False] | None = Field(
+        default=None,
+        description="third-party providers in use (payments, SMS/OTP, e-mail, WhatsApp, shipping, maps)")
+    observability: Observability | Literal[False] | None = Field(
+        default=None, description="error tracking, alerting, request ids, logs")
+    performance: Performance | Literal[False] | None = Field(
+        default=None, description="latency budgets and load levels")
+    release: Release | Literal[False] | None = Field(
+        default=None,
+        description="the release being launched: versions the services and front-ends must report, migrations")
+    gateway: Gateway | Literal[False] | None = Field(
+        default=None, description="the API gateway in front of the services")
+    tracing: Tracing | Literal[False] | None = Field(default=None, description="distributed tracing")
+    flows: Flows | Literal[False] | None = Field(
+        default=None, description="business flows with stock (adjustments, transfers, audit trail)")
+    cdn: Cdn | Literal[False] | None = Field(
+        default=None, description="the CDN in front of the system; false: none")
+    network: Network | Literal[False] | None = Field(
+        default=None, description="a public host whose closed ports are probed; false: none golive may probe")
     # The go-live checklists this system answers to (checklists/<name>.yaml): their unmapped
     # critical items and missing attestations block GO.
-    checklists: list[str] = Field(default_factory=list)
-    # Check ids this system treats as blockers on top of the checks' own criticality.
-    critical: list[str] = Field(default_factory=list)
-    # Checklist items that need a signed attestation for this system.
-    attestations_required: list[str] = Field(default_factory=list)
-    # Critical checklist items this system does not have to meet, each with the reason (item -> why).
-    # Without it, a critical item whose checks all find the feature absent is a failed item: the
-    # checklist requires what the profile says the system lacks.
-    not_applicable_items: dict[str, str] = Field(default_factory=dict)
-    http_timeout_s: float = Field(default=10.0, gt=0, le=120)
-    # At most this many requests per endpoint (method + URL without query) per run and worker.
-    request_budget: int = Field(default=100, ge=1)
+    checklists: list[str] = Field(
+        default_factory=list, description="the go-live checklists this system answers to (checklists/<name>.yaml)")
+    critical: list[str] = Field(
+        default_factory=list,
+        description="check ids this system treats as blockers on top of the checks' own criticality")
+    attestations_required: list[str] = Field(
+        default_factory=list, description="checklist items that need a signed attestation for this system")
+    http_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="timeout of every request golive sends, in seconds")
+    request_budget: int = Field(
+        default=100, ge=1,
+        description="at most this many requests per endpoint (method + URL without query) per run and worker")
+    not_applicable_items: dict[str, str] = Field(
+        default_factory=dict,
+        description="critical checklist items this system does not have to meet, each with the reason (item -> "
+                    "why); without it, a critical item whose checks all find the feature absent fails the gate")
 
     @model_validator(mode="after")
     def references_resolve(self) -> "Profile":

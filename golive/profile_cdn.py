@@ -10,9 +10,9 @@ class Strict(BaseModel):
 
 
 class Cdn(Strict):
-    # fingerprinted static files (app.3f9c1e.js): 200 through the edge, public, long-lived
-    assets: list[HttpUrl] = Field(min_length=1)
-    # HTML pages and API answers: no-store / no-cache / private / max-age=0
-    uncached: list[HttpUrl] = Field(min_length=1)
-    # a year: a fingerprinted name changes with its content, so the old one may be cached forever
-    min_asset_max_age_s: int = Field(default=31_536_000, gt=0)
+    assets: list[HttpUrl] = Field(min_length=1,
+        description="fingerprinted static files (app.3f9c1e.js): 200 through the edge, public, long-lived")
+    uncached: list[HttpUrl] = Field(min_length=1,
+        description="HTML pages and API answers: no-store / no-cache / private / max-age=0")
+    min_asset_max_age_s: int = Field(default=31_536_000, gt=0,
+        description="a year: a fingerprinted name changes with its content, so the old one may be cached forever")

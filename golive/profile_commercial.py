@@ -37,27 +37,23 @@ class SettlementSample(Strict):
 
 class Commercial(Strict):
     service: str
-    role: str  # read everything below as this role
-    # S1: the entity types the runbook creates first, and the entity list the business signed off
+    role: str = Field(description="read everything below as this role")
     entity_types: list[str] = Field(default_factory=lambda: [
-        "warehouse", "franchise_store", "dealer", "vendor", "manufacturer"], min_length=1)
+        "warehouse", "franchise_store", "dealer", "vendor", "manufacturer"], min_length=1,
+        description="S1: the entity types the runbook creates first, and the entity list the business signed off")
     entity_codes: list[str] = Field(default_factory=list)
     categories_path: Path = None
     users_path: Path = None
-    # users in these roles work for one entity and must be mapped to its code
-    operational_roles: list[str] = Field(default_factory=list)
-    # S2 evidence
-    aging_path: Path = None
-    # S3
-    slabs_path: Path = None
+    operational_roles: list[str] = Field(default_factory=list,
+        description="users in these roles work for one entity and must be mapped to its code")
+    aging_path: Path = Field(default=None, description="S2 evidence")
+    slabs_path: Path = Field(default=None, description="S3")
     slab_entity_types: list[str] = Field(default_factory=lambda: ["dealer", "franchise_store"], min_length=1)
     credit_terms_path: Path = None
     credit_entity_types: list[str] = Field(default_factory=lambda: ["dealer", "franchise_store"], min_length=1)
-    # GET with query parameters entity_code, sku, quantity
-    quote_path: Path = None
+    quote_path: Path = Field(default=None, description="GET with query parameters entity_code, sku, quantity")
     approved_prices: list[ApprovedPrice] = Field(default_factory=list)
-    # GET with query parameters entity_code, period
-    settlement_path: Path = None
+    settlement_path: Path = Field(default=None, description="GET with query parameters entity_code, period")
     royalty_rules_path: Path = None
     settlement_sample: SettlementSample | None = None
     invoices_path: Path = None

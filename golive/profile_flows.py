@@ -21,34 +21,37 @@ class Strict(BaseModel):
 
 
 class FlowPaths(Strict):
-    stock: str  # GET: stock rows (per product and location, or per batch)
-    products: OptionalPath = None  # GET: the product master (orphan checks resolve against it)
-    locations: OptionalPath = None  # GET: locations / entities
-    totals: OptionalPath = None  # GET: stored or computed on-hand totals per product
-    adjust: OptionalPath = None  # POST: stock adjustment
-    inward: OptionalPath = None  # POST: goods received into a batch
-    transfer: OptionalPath = None  # POST: move stock between locations
-    transfers: OptionalPath = None  # GET: transfer records
-    audit: OptionalPath = None  # GET: the audit trail / stock movements (?reference=)
-    purchase: OptionalPath = None  # POST: checkout / order create
-    order: OptionalPath = None  # GET with {id}
-    cancel: OptionalPath = None  # POST with {id}
-    returns: OptionalPath = None  # POST with {id}
-    status: OptionalPath = None  # POST with {id}: the next status
-    scan: OptionalPath = None  # GET ?code=: product lookup by barcode (GTIN) or SKU
-    ledger: OptionalPath = None  # GET ?order_id=: the order's ledger entries
-    checkout_page: OptionalPath = None  # GET: the storefront's checkout page (HTML)
+    stock: str = Field(description="GET: stock rows (per product and location, or per batch)")
+    products: OptionalPath = Field(
+        default=None,
+        description="GET: the product master (orphan checks resolve against it)")
+    locations: OptionalPath = Field(default=None, description="GET: locations / entities")
+    totals: OptionalPath = Field(default=None, description="GET: stored or computed on-hand totals per product")
+    adjust: OptionalPath = Field(default=None, description="POST: stock adjustment")
+    inward: OptionalPath = Field(default=None, description="POST: goods received into a batch")
+    transfer: OptionalPath = Field(default=None, description="POST: move stock between locations")
+    transfers: OptionalPath = Field(default=None, description="GET: transfer records")
+    audit: OptionalPath = Field(default=None, description="GET: the audit trail / stock movements (?reference=)")
+    purchase: OptionalPath = Field(default=None, description="POST: checkout / order create")
+    order: OptionalPath = Field(default=None, description="GET with {id}")
+    cancel: OptionalPath = Field(default=None, description="POST with {id}")
+    returns: OptionalPath = Field(default=None, description="POST with {id}")
+    status: OptionalPath = Field(default=None, description="POST with {id}: the next status")
+    scan: OptionalPath = Field(default=None, description="GET ?code=: product lookup by barcode (GTIN) or SKU")
+    ledger: OptionalPath = Field(default=None, description="GET ?order_id=: the order's ledger entries")
+    checkout_page: OptionalPath = Field(default=None, description="GET: the storefront's checkout page (HTML)")
 
 
 class Sample(Strict):
     sku: str
-    location: str  # where the sample is adjusted and sold from
-    other_location: str | None = None  # the transfer's destination
-    scan_code: str | None = None  # what a barcode scanner reads for the sample (GTIN)
-    second_sku: str | None = None  # a second line for multi-line orders
-    # a location with little stock of ``sku`` for the concurrent-orders check (its whole stock is
-    # bought by several buyers at once); defaults to ``location``
-    race_location: str | None = None
+    location: str = Field(description="where the sample is adjusted and sold from")
+    other_location: str | None = Field(default=None, description="the transfer's destination")
+    scan_code: str | None = Field(default=None, description="what a barcode scanner reads for the sample (GTIN)")
+    second_sku: str | None = Field(default=None, description="a second line for multi-line orders")
+    race_location: str | None = Field(
+        default=None,
+        description="a location with little stock of ``sku`` for the concurrent-orders check (its whole stock is "
+                    "bought by several buyers at once); defaults to ``location``")
 
 
 class Pos(Strict):
@@ -57,22 +60,23 @@ class Pos(Strict):
     service: str
     login_path: str
     bill_path: str
-    role: str  # a store user mapped to a store
+    role: str = Field(description="a store user mapped to a store")
     username_field: str = "email"
-    store_field: str = "store"  # the login answer's object naming the user's store
+    store_field: str = Field(default="store", description="the login answer's object naming the user's store")
 
 
 class Flows(Strict):
     adapter: Literal["inventory", "arogya"]
     service: str
-    admin_role: str  # adjusts, transfers, reads audit trail and ledger
-    buyer_role: str  # purchases (customer, store user)
+    admin_role: str = Field(description="adjusts, transfers, reads audit trail and ledger")
+    buyer_role: str = Field(description="purchases (customer, store user)")
     paths: FlowPaths
     sample: Sample
-    # the status updates an order goes through after it is created (the dry run walks them)
-    statuses: list[str] = Field(default_factory=list)
-    # parallel buyers in the concurrent-orders check (bounded: it is a correctness check, not load)
-    concurrency: int = Field(default=4, ge=2, le=12)
+    statuses: list[str] = Field(default_factory=list,
+        description="the status updates an order goes through after it is created (the dry run walks them)")
+    concurrency: int = Field(default=4, ge=2, le=12,
+        description="parallel buyers in the concurrent-orders check (bounded: it is a correctness check, not "
+                    "load)")
     pos: Pos | Literal[False] | None = None
 
 

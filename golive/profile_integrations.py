@@ -21,8 +21,9 @@ class Strict(BaseModel):
 
 class Provider(Strict):
     base_url: HttpUrl
-    # the mode the credentials must be in; unset: live in production, test elsewhere
-    mode: Mode | None = None
+    mode: Mode | None = Field(
+        default=None,
+        description="the mode the credentials must be in; unset: live in production, test elsewhere")
 
     def url(self, path: str) -> str:
         return str(self.base_url).rstrip("/") + "/" + path.lstrip("/")
@@ -33,11 +34,12 @@ class Razorpay(Provider):
 
     key_id: str
     key_secret: str
-    # the controlled payment: Rs 1 by default (Razorpay's minimum)
-    amount: int = Field(default=100, ge=100)
+    amount: int = Field(default=100, ge=100,
+        description="the controlled payment: Rs 1 by default (Razorpay's minimum)")
     currency: str = "INR"
-    # test mode: golive pays its own order through the S2S payments/create/json call
-    simulate_payment: bool = True
+    simulate_payment: bool = Field(
+        default=True,
+        description="test mode: golive pays its own order through the S2S payments/create/json call")
 
 
 class TwilioVerify(Provider):
@@ -46,8 +48,9 @@ class TwilioVerify(Provider):
     account_sid: str
     auth_token: str
     service_sid: str
-    # a number whose code is known (a test number with a fixed code): sends never reach a person
-    test_number: str
+    test_number: str = Field(
+        description="a number whose code is known (a test number with a fixed code): sends never reach a person"
+    )
     test_code: str | None = None
     channel: Literal["sms", "call", "email", "whatsapp"] = "sms"
 
@@ -57,8 +60,7 @@ class SendGrid(Provider):
 
     api_key: str
     from_email: str
-    # a mailbox the release team owns: the check sends it one transactional mail
-    to_email: str
+    to_email: str = Field(description="a mailbox the release team owns: the check sends it one transactional mail")
 
 
 class WhatsApp(Provider):
@@ -67,10 +69,10 @@ class WhatsApp(Provider):
     api_version: str = "v21.0"
     access_token: str
     phone_number_id: str
-    # the production business number the phone-number id must resolve to (any formatting)
-    business_number: str
-    # the team's test recipient for the send check
-    test_recipient: str
+    business_number: str = Field(
+        description="the production business number the phone-number id must resolve to (any formatting)"
+    )
+    test_recipient: str = Field(description="the team's test recipient for the send check")
 
 
 class Shiprocket(Provider):
@@ -86,8 +88,7 @@ class Maps(Provider):
     """``base_url`` like https://maps.googleapis.com."""
 
     api_key: str
-    # a known address and where it is
-    address: str
+    address: str = Field(description="a known address and where it is")
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     tolerance_km: float = Field(default=2.0, gt=0)
@@ -97,9 +98,10 @@ class FirebaseOtherProject(Strict):
     """A second Firebase project (e.g. the team's dev project) and an account in it: its ID tokens
     are signed with the same Google keys as production's, only iss/aud differ."""
 
-    # the project's email/password sign-in, with its Web API key:
-    # https://identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=...
-    sign_in_url: HttpUrl
+    sign_in_url: HttpUrl = Field(
+        description="the project's email/password sign-in, with its Web API key: "
+                    "https://identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=..."
+    )
     email: str
     password: str
 
@@ -121,10 +123,10 @@ class Checkout(Strict):
 
     service: str
     role: str
-    create_path: str  # POST {amount, receipt} -> {id, razorpay_order_id, ...}
-    status_path: str  # GET -> {status, payments: [...], invoices: [...]}
-    verify_path: str  # POST {razorpay_order_id, razorpay_payment_id, razorpay_signature}
-    refund_path: str  # POST -> the refunded order
+    create_path: str = Field(description="POST {amount, receipt} -> {id, razorpay_order_id, ...}")
+    status_path: str = Field(description="GET -> {status, payments: [...], invoices: [...]}")
+    verify_path: str = Field(description="POST {razorpay_order_id, razorpay_payment_id, razorpay_signature}")
+    refund_path: str = Field(description="POST -> the refunded order")
     paid_status: str = "paid"
     refunded_status: str = "refunded"
 

@@ -23,8 +23,10 @@ class MarketplaceServices(_Strict):
     order: str
     payment: str
     notification: str
-    # IntegrationService (partner webhook subscriptions): the records check round-trips one there too
-    integration: str | None = None
+    integration: str | None = Field(
+        default=None,
+        description="IntegrationService (partner webhook subscriptions): the records check round-trips one there "
+                    "too")
 
 
 class Checkout(_Strict):
@@ -33,25 +35,32 @@ class Checkout(_Strict):
 
     key_id: str
     key_secret: str
-    # what a buyer is told about a paid order, channel by channel
-    notification_channels: list[str] = Field(default_factory=lambda: ["email", "whatsapp"], min_length=1)
+    notification_channels: list[str] = Field(default_factory=lambda: ["email", "whatsapp"], min_length=1,
+        description="what a buyer is told about a paid order, channel by channel")
 
 
 class Marketplace(_Strict):
-    # the API dialect golive/adapters/marketplace.py speaks (RealServ's services); one so far
-    adapter: Literal["realserv"] = "realserv"
+    adapter: Literal["realserv"] = Field(
+        default="realserv",
+        description="the API dialect golive/adapters/marketplace.py speaks (RealServ's services); one so far")
     services: MarketplaceServices
-    # the sign-up endpoint new buyers use: a path on the auth login service (Firebase accounts:signUp)
-    signup_path: str
+    signup_path: str = Field(
+        description="the sign-up endpoint new buyers use: a path on the auth login service (Firebase "
+                    "accounts:signUp)"
+    )
     admin_role: str
     customer_role: str
-    # an approved vendor of the profile's own accounts: lists the Rs 1 test product
-    vendor_role: str
-    # tagged test accounts are created under this domain (golive+<tag>@domain) and deleted afterwards
-    test_email_domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    vendor_role: str = Field(
+        description="an approved vendor of the profile's own accounts: lists the Rs 1 test product"
+    )
+    test_email_domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$",
+        description="tagged test accounts are created under this domain (golive+<tag>@domain) and deleted "
+                    "afterwards")
     checkout: Checkout
-    # the buyers' WhatsApp bot (order tracking): where its messages arrive and its replies are kept
-    bot: WhatsAppBot | Literal[False] | None = None
+    bot: WhatsAppBot | Literal[False] | None = Field(
+        default=None,
+        description="the buyers' WhatsApp bot (order tracking): where its messages arrive and its replies are "
+                    "kept")
 
     def service_names(self) -> list[str]:
         return [name for name in self.services.model_dump().values() if name]

@@ -11,17 +11,18 @@ class Strict(BaseModel):
 
 
 class Network(Strict):
-    # the public host name (or address) clients reach, e.g. api.example.com
-    host: str = Field(min_length=1)
-    # a YAML list, or one env value "5432,6379,5001-5012" (ranges inclusive)
-    closed_ports: list[int] = Field(min_length=1)
-    # ports that must answer (HTTPS): proves the host is the right one and reachable, so refused or
-    # silent closed ports mean closed, not "nothing there at all"
-    open_ports: list[int] = Field(default_factory=lambda: [443], min_length=1)
-    # a security group that drops packets makes the connect wait: keep each attempt short
-    connect_timeout_s: float = Field(default=2.0, gt=0, le=10)
+    host: str = Field(min_length=1,
+        description="the public host name (or address) clients reach, e.g. api.example.com")
+    closed_ports: list[int] = Field(min_length=1,
+        description="a YAML list, or one env value \"5432,6379,5001-5012\" (ranges inclusive)")
+    open_ports: list[int] = Field(default_factory=lambda: [443], min_length=1,
+        description="ports that must answer (HTTPS): proves the host is the right one and reachable, so refused "
+                    "or silent closed ports mean closed, not \"nothing there at all\"")
+    connect_timeout_s: float = Field(default=2.0, gt=0, le=10,
+        description="a security group that drops packets makes the connect wait: keep each attempt short")
 
-    @field_validator("closed_ports", "open_ports", mode="before")
+    # the schema editors see: a list, or the text of one env value (parsed below)
+    @field_validator("closed_ports", "open_ports", mode="before", json_schema_input_type=list[int] | str)
     @classmethod
     def _ports_from_text(cls, value: object) -> object:
         if not isinstance(value, str):

@@ -18,27 +18,29 @@ class Strict(BaseModel):
 class ErrorTracking(Strict):
     """Sentry: the DSN the app reports to, and the web API golive reads the project back with."""
 
-    dsn: str  # {scheme}://{public_key}@{host}[/path]/{project_id} (env reference)
-    api_url: HttpUrl  # https://sentry.io (or a self-hosted Sentry); the emulator locally
-    auth_token: str  # env reference; needs event:read
+    dsn: str = Field(description="{scheme}://{public_key}@{host}[/path]/{project_id} (env reference)")
+    api_url: HttpUrl = Field(description="https://sentry.io (or a self-hosted Sentry); the emulator locally")
+    auth_token: str = Field(description="env reference; needs event:read")
     org: str
     project: str
-    # how long a sent event may take to become readable through the API
-    wait_s: float = Field(default=30.0, gt=0, le=300)
+    wait_s: float = Field(default=30.0, gt=0, le=300,
+        description="how long a sent event may take to become readable through the API")
     poll_interval_s: float = Field(default=1.0, gt=0, le=30)
 
 
 class ErrorRate(Strict):
     """Error/fatal events since the deploy: at most ``max_events``, and not above the baseline window."""
 
-    # the deploy time (ISO 8601 with zone, env reference), or "window" / missing: the last
-    # ``window_minutes`` count as "since the deploy"
-    deployed_at: str | None = None
+    deployed_at: str | None = Field(
+        default=None,
+        description="the deploy time (ISO 8601 with zone, env reference), or \"window\" / missing: the last "
+                    "``window_minutes`` count as \"since the deploy\"")
     window_minutes: int = Field(default=30, ge=1, le=24 * 60)
     levels: list[Literal["error", "fatal"]] = Field(default_factory=lambda: ["error", "fatal"], min_length=1)
     max_events: int = Field(default=0, ge=0)
-    # compare with the same-length window before the deploy: more events after it is a regression
-    compare_with_baseline: bool = True
+    compare_with_baseline: bool = Field(
+        default=True,
+        description="compare with the same-length window before the deploy: more events after it is a regression")
 
     @field_validator("deployed_at")
     @classmethod
@@ -60,21 +62,21 @@ class ErrorTrigger(Strict):
     service: str
     path: str
     header: str = "X-Debug-Token"
-    credential: str  # env reference
-    # request-body fields whose values must never reach error tracking
-    secret_fields: list[str] = Field(default_factory=lambda: ["password", "token"], min_length=1)
+    credential: str = Field(description="env reference")
+    secret_fields: list[str] = Field(default_factory=lambda: ["password", "token"], min_length=1,
+        description="request-body fields whose values must never reach error tracking")
 
 
 class SlackReadback(Strict):
     """Where golive reads the alert channel back: Slack's conversations.history with a bot token."""
 
-    api_url: HttpUrl  # https://slack.com/api
-    token: str  # env reference; needs channels:history
-    channel: str  # channel id, e.g. C0123ABCD
+    api_url: HttpUrl = Field(description="https://slack.com/api")
+    token: str = Field(description="env reference; needs channels:history")
+    channel: str = Field(description="channel id, e.g. C0123ABCD")
 
 
 class AlertWebhook(Strict):
-    webhook_url: str  # ALERT_WEBHOOK_URL (Slack incoming-webhook shape), env reference
+    webhook_url: str = Field(description="ALERT_WEBHOOK_URL (Slack incoming-webhook shape), env reference")
     readback: SlackReadback
     wait_s: float = Field(default=20.0, gt=0, le=300)
 
@@ -82,12 +84,12 @@ class AlertWebhook(Strict):
 class AlertTopic(Strict):
     """An alarm topic (SNS-style) whose subscriptions must each receive a published alarm."""
 
-    publish_url: str  # env reference
+    publish_url: str = Field(description="env reference")
     subscriptions_url: str
-    token: str  # env reference
+    token: str = Field(description="env reference")
     required_protocols: list[Literal["email", "slack", "sms", "https"]] = Field(min_length=1)
-    # where each protocol's deliveries are read back (protocol -> URL listing received messages)
-    readback_urls: dict[str, str] = Field(min_length=1)
+    readback_urls: dict[str, str] = Field(min_length=1,
+        description="where each protocol's deliveries are read back (protocol -> URL listing received messages)")
     wait_s: float = Field(default=20.0, gt=0, le=300)
 
     @model_validator(mode="after")
@@ -121,19 +123,20 @@ class Thresholds(Strict):
 class Load(Strict):
     """Locust runs: users per level, spawn rate, duration; stress ramps until the error rate breaks."""
 
-    levels: list[int] = Field(min_length=1)  # concurrent users, e.g. [100, 500, 1000]
+    levels: list[int] = Field(min_length=1, description="concurrent users, e.g. [100, 500, 1000]")
     spawn_rate: float = Field(default=10, gt=0)
     duration_s: int = Field(default=60, ge=1, le=3600)
-    # normal load: no errors at all (realserv TEST-LOAD-06)
-    normal_users: int | None = Field(default=None, ge=1)
-    # stress: start, step and ceiling of users; the breaking point must be above min_breaking_users
-    stress_start: int | None = Field(default=None, ge=1)
+    normal_users: int | None = Field(default=None, ge=1,
+        description="normal load: no errors at all (realserv TEST-LOAD-06)")
+    stress_start: int | None = Field(default=None, ge=1,
+        description="stress: start, step and ceiling of users; the breaking point must be above "
+                    "min_breaking_users")
     stress_step: int | None = Field(default=None, ge=1)
     stress_max: int | None = Field(default=None, ge=1)
     stress_step_s: int = Field(default=10, ge=1)
     min_breaking_users: int | None = Field(default=None, ge=1)
-    # refuse to generate more than this many users against this target (the production ceiling)
-    ceiling_users: int = Field(ge=1)
+    ceiling_users: int = Field(ge=1,
+        description="refuse to generate more than this many users against this target (the production ceiling)")
 
     @model_validator(mode="after")
     def within_ceiling(self) -> "Load":

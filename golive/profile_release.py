@@ -16,10 +16,12 @@ class Strict(BaseModel):
 class Migrations(Strict):
     """Where each release service reports its schema's migration state."""
 
-    # a path on each release service (e.g. /api/health/db); the body carries pending_field
-    path: str
-    # dotted path of the number of migrations not yet applied (must be 0)
-    pending_field: str = "migrations.pending"
+    path: str = Field(
+        description="a path on each release service (e.g. /api/health/db); the body carries pending_field"
+    )
+    pending_field: str = Field(
+        default="migrations.pending",
+        description="dotted path of the number of migrations not yet applied (must be 0)")
 
 
 class Frontend(Strict):
@@ -27,29 +29,34 @@ class Frontend(Strict):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     url: HttpUrl
-    # hosts (besides the API's) the built page may name: CDNs, analytics, payment checkout
-    allowed_hosts: list[str] = Field(default_factory=list)
-    # the <meta name=...> whose content is the commit (or version) the page was built from
-    release_meta: str | None = None
+    allowed_hosts: list[str] = Field(default_factory=list,
+        description="hosts (besides the API's) the built page may name: CDNs, analytics, payment checkout")
+    release_meta: str | None = Field(
+        default=None,
+        description="the <meta name=...> whose content is the commit (or version) the page was built from")
 
 
 class Release(Strict):
-    # the version (tag) the running build must report, e.g. ${GOLIVE_RELEASE}
-    version: str = Field(min_length=1)
-    # the commit SHA it must report (optional: a prefix of at least 7 hex digits matches)
-    commit: str | None = None
+    version: str = Field(min_length=1,
+        description="the version (tag) the running build must report, e.g. ${GOLIVE_RELEASE}")
+    commit: str | None = Field(
+        default=None,
+        description="the commit SHA it must report (optional: a prefix of at least 7 hex digits matches)")
     version_field: str = "version"
     commit_field: str = "commit"
-    # the services that report their release (default: every service with a liveness path)
-    services: list[str] | None = None
-    # where each service reports it (default: the service's liveness path)
-    path: str | None = None
-    # rollout consistency: this many health answers per service must all be at the release
-    polls: int = Field(default=10, ge=1, le=90)
+    services: list[str] | None = Field(
+        default=None,
+        description="the services that report their release (default: every service with a liveness path)")
+    path: str | None = Field(
+        default=None,
+        description="where each service reports it (default: the service's liveness path)")
+    polls: int = Field(default=10, ge=1, le=90,
+        description="rollout consistency: this many health answers per service must all be at the release")
     poll_interval_s: float = Field(default=0.0, ge=0, le=60)
     migrations: Migrations | Literal[False] | None = None
-    # the production API URL front-end bundles must call (NEXT_PUBLIC_API_URL)
-    api_url: HttpUrl | None = None
+    api_url: HttpUrl | None = Field(
+        default=None,
+        description="the production API URL front-end bundles must call (NEXT_PUBLIC_API_URL)")
     frontends: list[Frontend] | Literal[False] | None = None
 
 
@@ -63,8 +70,8 @@ def release_service_references(release: Release | Literal[False] | None) -> list
 class GatewayApiKey(Strict):
     """A route of the gateway's API-key stage (mobile apps): refused without the key, served with it."""
 
-    path: str  # on the gateway, e.g. /mobile/identity/health
-    value: str  # the issued key (env reference)
+    path: str = Field(description="on the gateway, e.g. /mobile/identity/health")
+    value: str = Field(description="the issued key (env reference)")
     header: str = "x-api-key"
 
 
@@ -72,11 +79,11 @@ class Gateway(Strict):
     """The API gateway in front of the services: one route per service, its own answer headers."""
 
     base_url: HttpUrl
-    # service name -> a path through the gateway that reaches that service's health endpoint
-    routes: dict[str, str] = Field(min_length=1)
-    # headers the gateway adds to every answer (AWS API Gateway: x-amzn-RequestId, x-amz-apigw-id;
-    # with X-Ray tracing: X-Amzn-Trace-Id)
-    response_headers: list[str] = Field(default_factory=lambda: ["x-amzn-RequestId"], min_length=1)
+    routes: dict[str, str] = Field(min_length=1,
+        description="service name -> a path through the gateway that reaches that service's health endpoint")
+    response_headers: list[str] = Field(default_factory=lambda: ["x-amzn-RequestId"], min_length=1,
+        description="headers the gateway adds to every answer (AWS API Gateway: x-amzn-RequestId, x-amz-apigw-id;"
+                    " with X-Ray tracing: X-Amzn-Trace-Id)")
     api_key: GatewayApiKey | Literal[False] | None = None
 
     def url(self, path: str) -> str:
@@ -92,21 +99,22 @@ def gateway_service_references(gateway: Gateway | Literal[False] | None) -> list
 class XRay(Strict):
     """Where golive reads traces back (AWS X-Ray's BatchGetTraces), with read-only credentials."""
 
-    endpoint_url: HttpUrl | None = None  # none: the region's public X-Ray endpoint
+    endpoint_url: HttpUrl | None = Field(default=None, description="none: the region's public X-Ray endpoint")
     region: str
     access_key_id: str
     secret_access_key: str
-    # how long a trace may take to appear in X-Ray after the request
-    wait_s: float = Field(default=30.0, ge=0, le=300)
+    wait_s: float = Field(default=30.0, ge=0, le=300,
+        description="how long a trace may take to appear in X-Ray after the request")
 
 
 class Tracing(Strict):
     """A request that crosses services, and the segments its one trace must hold, in call order."""
 
-    entry_url: HttpUrl  # e.g. the gateway route of a call that goes gateway -> order -> payment
-    chain: list[str] = Field(min_length=2)  # segment names, caller first
+    entry_url: HttpUrl = Field(description="e.g. the gateway route of a call that goes gateway -> order -> payment")
+    chain: list[str] = Field(min_length=2, description="segment names, caller first")
     trace_header: str = "X-Amzn-Trace-Id"
     request_id_header: str = "X-Request-ID"
-    # the segment annotation carrying the correlation id each service saw
-    request_id_annotation: str = "request_id"
+    request_id_annotation: str = Field(
+        default="request_id",
+        description="the segment annotation carrying the correlation id each service saw")
     xray: XRay

@@ -25,8 +25,9 @@ class S3Credentials(Strict):
 
 
 class S3Connection(Strict):
-    # none: AWS's regional endpoint; set for an emulator or an S3-compatible store
-    endpoint_url: HttpUrl | None = None
+    endpoint_url: HttpUrl | None = Field(
+        default=None,
+        description="none: AWS's regional endpoint; set for an emulator or an S3-compatible store")
     region: str = "us-east-1"
     addressing_style: Literal["path", "virtual", "auto"] = "auto"
     credentials: S3Credentials
@@ -36,17 +37,23 @@ class Storage(S3Connection):
     """The app's media bucket and how its public files reach users."""
 
     bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]+[a-z0-9]$")
-    # where public files are served (a CloudFront distribution); false: the app has no public files
-    public_url_prefix: HttpUrl | Literal[False] | None = None
-    # a public object that must exist, relative to public_url_prefix and to the bucket
-    public_sample_key: str | None = None
-    # must the public URL come through a CDN (Via / X-Cache headers)?
-    cdn: Literal["cloudfront", "any"] | Literal[False] = "cloudfront"
-    # a non-sensitive object the presigned-URL check may sign and download (its bytes land in the
-    # report); default: public_sample_key
-    presign_sample_key: str | None = None
-    # the round-trip check writes under this prefix (a COA or document path for Arogya)
-    upload_prefix: str = "golive-checks/"
+    public_url_prefix: HttpUrl | Literal[False] | None = Field(
+        default=None,
+        description="where public files are served (a CloudFront distribution); false: the app has no public "
+                    "files")
+    public_sample_key: str | None = Field(
+        default=None,
+        description="a public object that must exist, relative to public_url_prefix and to the bucket")
+    cdn: Literal["cloudfront", "any"] | Literal[False] = Field(
+        default="cloudfront",
+        description="must the public URL come through a CDN (Via / X-Cache headers)?")
+    presign_sample_key: str | None = Field(
+        default=None,
+        description="a non-sensitive object the presigned-URL check may sign and download (its bytes land in the "
+                    "report); default: public_sample_key")
+    upload_prefix: str = Field(
+        default="golive-checks/",
+        description="the round-trip check writes under this prefix (a COA or document path for Arogya)")
     presign_expires_s: int = Field(default=300, ge=1, le=604_800)
 
 
@@ -68,26 +75,28 @@ class SanityQuery(Strict):
 class Backups(Strict):
     """Where the database backups are listed and what a good one looks like."""
 
-    # the backup store; credentials default to the storage section's
-    bucket: str = Field(min_length=3, max_length=63)
+    bucket: str = Field(min_length=3, max_length=63,
+        description="the backup store; credentials default to the storage section's")
     prefix: str = ""
     endpoint_url: HttpUrl | None = None
     region: str | None = None
     credentials: S3Credentials | None = None
-    # sqlite: a SQLite database file. pg_dump formats are named here when a system needs them.
-    format: Literal["sqlite"] = "sqlite"
-    # the time a backup was taken, read from its key; LastModified when the key has none
-    key_timestamp_regex: str = r"(\d{8}T\d{6}Z)"
+    format: Literal["sqlite"] = Field(
+        default="sqlite",
+        description="sqlite: a SQLite database file. pg_dump formats are named here when a system needs them.")
+    key_timestamp_regex: str = Field(
+        default=r"(\d{8}T\d{6}Z)",
+        description="the time a backup was taken, read from its key; LastModified when the key has none")
     key_timestamp_format: str = "%Y%m%dT%H%M%SZ"
-    # the latest backup must be younger than this (a nightly job plus slack; at cutover, tighter)
-    max_age_hours: float = Field(default=26.0, gt=0)
-    # the change window's start (ISO 8601, e.g. from ${GOLIVE_CUTOVER_STARTED_AT}): the latest
-    # backup must have been taken after it ("final backup before the switch")
-    not_before: datetime | None = None
-    # nightly backups must cover this many days back, one per calendar day
-    retention_days: int = Field(default=30, ge=1)
-    # the largest backup the restore drill downloads
-    max_restore_mb: int = Field(default=512, ge=1)
+    max_age_hours: float = Field(default=26.0, gt=0,
+        description="the latest backup must be younger than this (a nightly job plus slack; at cutover, tighter)")
+    not_before: datetime | None = Field(
+        default=None,
+        description="the change window's start (ISO 8601, e.g. from ${GOLIVE_CUTOVER_STARTED_AT}): the latest "
+                    "backup must have been taken after it (\"final backup before the switch\")")
+    retention_days: int = Field(default=30, ge=1,
+        description="nightly backups must cover this many days back, one per calendar day")
+    max_restore_mb: int = Field(default=512, ge=1, description="the largest backup the restore drill downloads")
     sanity_queries: list[SanityQuery] = Field(min_length=1)
 
     @field_validator("not_before")

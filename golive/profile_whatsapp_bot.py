@@ -12,8 +12,13 @@ from golive.profile_tracker import ServiceToken
 class WhatsAppBot(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    webhook: str  # the name of a webhooks[] entry with scheme meta (its service receives the messages)
-    # the messages the bot sent through the Cloud API: GET ?to=<phone>&after=<seq> -> {"data": [...]}
-    outbox: ServiceToken
-    # test conversations use numbers with this prefix (plus random digits): never a real customer's
-    test_phone_prefix: str = Field(default="+91999", pattern=r"^\+[1-9]\d{1,8}$")
+    webhook: str = Field(
+        description="the name of a webhooks[] entry with scheme meta (its service receives the messages)"
+    )
+    outbox: ServiceToken = Field(
+        description="the messages the bot sent through the Cloud API: GET ?to=<phone>&after=<seq> -> {\"data\": "
+                    "[...]}"
+    )
+    test_phone_prefix: str = Field(default="+91999", pattern=r"^\+[1-9]\d{1,8}$",
+        description="test conversations use numbers with this prefix (plus random digits): never a real "
+                    "customer's")

@@ -260,6 +260,13 @@ _register("rate_limit_never_recovers",
           "A client that exceeded the limit of GET /api/rate-probe stays blocked for 10 minutes although "
           "Retry-After promises the end of the window.",
           "SEC-RATE-001")
+_register("rate_limits_lowered",
+          "The gateway's rate limits were cut below what the service promises its clients: the API "
+          "allows 60 requests per 10 s per client (instead of 600 a minute), login 5 attempts a minute "
+          "per account (instead of 30), GET /api/rate-probe 2 per 2 s (instead of the 5 the profile "
+          "declares). Clients within the promised limits get 429s; golive's other checks must ride them "
+          "out or end broken (an environment problem), never fail on them.",
+          "SEC-RATE-001")
 _register("dotenv_served",
           "GET /.env serves the deployment's environment file.",
           "SEC-EXPOSE-001")

@@ -23,7 +23,7 @@ from sandbox.faults import ActiveFaults
 from sandbox.logs import get_logger, log
 from sandbox.ratelimit import Decision, RateLimiter
 from sandbox.runtime import admin_page_origin, api_base, own_port
-from sandbox.settings import Settings
+from sandbox.settings import RateLimit, Settings
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -45,6 +45,9 @@ CORS_EXPOSE_HEADERS = "X-Request-ID, Retry-After, RateLimit-Limit, RateLimit-Rem
 CORS_MAX_AGE = "600"
 
 LOGIN_PATH = "/api/auth/login"
+# fault rate_limits_lowered: the gateway's limits, cut below what the service promises its clients
+LOWERED_API_RATE = RateLimit(60, 10)
+LOWERED_LOGIN_RATE = RateLimit(5, 60)
 
 
 def _is_api(path: str) -> bool:
@@ -250,6 +253,9 @@ class RateLimitMiddleware:
         self.app = app
         self.settings = settings
         self.limiter = limiter
+        lowered = settings.faults.active("rate_limits_lowered")
+        self.api_rate = LOWERED_API_RATE if lowered else settings.api_rate
+        self.login_rate = LOWERED_LOGIN_RATE if lowered else settings.login_rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _is_api(scope["path"]):
@@ -257,13 +263,13 @@ class RateLimitMiddleware:
             return
         client = scope.get("client")
         ip = client[0] if client else "unknown"
-        decisions = [await self.limiter.hit("api", ip, self.settings.api_rate)]
+        decisions = [await self.limiter.hit("api", ip, self.api_rate)]
         if scope["path"] == LOGIN_PATH and scope["method"] == "POST" and not self.settings.faults.active(
             "login_rate_limit_missing"
         ):
             body, receive = await _buffered(receive)
             key = f"{ip}|{_login_username(body)}"
-            decisions.append(await self.limiter.hit("login", key, self.settings.login_rate))
+            decisions.append(await self.limiter.hit("login", key, self.login_rate))
         refused = [d for d in decisions if not d.allowed]
         # report the tightest limit: the one a client must respect
         shown = max(refused, key=lambda d: d.reset_seconds) if refused else min(decisions, key=lambda d: d.remaining)

@@ -19,6 +19,8 @@ class Parameter:
     required: bool = False
     type: str = "string"
     example: object = None
+    format: str = ""  # the schema's format (email, uri, date-time, ...)
+    pattern: str = ""  # the schema's pattern, when it declares one
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ def _resolve(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
+def resolve(document: dict[str, Any], node: Any) -> Any:
+    """``node`` with its local ``$ref``s followed (public for callers that read more of the document)."""
+    return _resolve(document, node)
+
+
 def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
     spec = _resolve(document, raw)
     if not isinstance(spec, dict) or "name" not in spec or "in" not in spec:
@@ -60,8 +67,9 @@ def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
     schema = _resolve(document, spec.get("schema", {}))
     kind = schema.get("type", "string") if isinstance(schema, dict) else "string"
     example = spec.get("example", schema.get("example") if isinstance(schema, dict) else None)
+    detail = schema if isinstance(schema, dict) else {}
     return Parameter(str(spec["name"]), str(spec["in"]), bool(spec.get("required", spec["in"] == "path")),
-                     str(kind), example)
+                     str(kind), example, str(detail.get("format", "")), str(detail.get("pattern", "")))
 
 
 def _body(document: dict[str, Any], raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:

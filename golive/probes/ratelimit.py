@@ -40,6 +40,27 @@ def evaluate_throttled(statuses: list[int], limit: int, window_s: float) -> list
                     "rate limit the endpoint (API gateway, reverse proxy or middleware)")]
 
 
+def evaluate_served_within_limit(statuses: list[int], limit: int, window_s: float,
+                                 advertised_limit: str | None = None) -> list[Finding]:
+    """A burst must be served ``limit`` times before its first 429: a limit below the declared one
+    throttles clients that keep to what they were promised.
+
+    An early 429 whose RateLimit-Limit says the declared limit (or more) was caused by earlier requests
+    in the same window, not by a lower limit: no claim then.
+    """
+    first = next((index for index, status in enumerate(statuses) if status == 429), None)
+    if first is None or first >= limit:
+        return []
+    if advertised_limit is not None and advertised_limit.strip().isdigit() and int(advertised_limit) >= limit:
+        return []
+    advertised = f" (RateLimit-Limit: {advertised_limit})" if advertised_limit else ""
+    return [Finding("rate-limit-below-declared", f"{limit} requests served within {window_s:g} s before a 429 "
+                    "(the limit the profile declares)",
+                    f"HTTP 429 at request {first + 1} of a fresh burst{advertised}",
+                    "restore the limit clients are promised (gateway, proxy or middleware), or correct rate_limits "
+                    "in the profile")]
+
+
 def evaluate_refusal(headers: Mapping[str, str], *, now: float, expect_ratelimit_headers: bool,
                      max_retry_after_s: float) -> list[Finding]:
     """A 429 must say when to come back (Retry-After) and, when promised, the RateLimit fields."""

@@ -601,10 +601,12 @@ def evaluate_hmac_secret(token: str, wordlist: Iterable[str]) -> list[Finding]:
     found = find_weak_hs256_secret(token, wordlist)
     if found is None:
         return []
-    hint = f"{found[:2]}… ({len(found)} chars)" if found else "the empty string"
+    # No part of the secret, not even its first letters or length: the report must not help anyone
+    # who reads it to forge tokens. Which list entry it was is for whoever rotates it to find out.
+    which = "one from the public list of well-known weak JWT secrets" if found else "the empty string"
     return [Finding(
         "jwt-weak-hmac-secret", "an HMAC secret of >= 256 random bits",
-        f"token is signed with a well-known weak secret: {hint}",
+        f"token is signed with a well-known weak secret: {which}",
         "rotate to a random 32-byte secret from the secret manager (or switch to RS256/ES256)",
     )]
 

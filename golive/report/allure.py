@@ -174,6 +174,27 @@ def write_attestations(results_dir: Path, attestations: list[dict[str, Any]]) ->
         )
 
 
+def write_prerequisites(results_dir: Path, document: dict[str, Any]) -> None:
+    """Each failed prerequisite once, as a result of its own, with the checks it blocked."""
+    critical = {f"{c['id']}[{c['param']}]" if c["param"] else c["id"] for c in document["checks"] if c["critical"]}
+    for prerequisite in document.get("prerequisites", []):
+        blocked = prerequisite["blocked"]
+        description = "\n".join([
+            f"Expected: {prerequisite['expected']}", f"Found: {prerequisite['found']}",
+            f"Where: {prerequisite['where']}", f"Fix: {prerequisite['fix']}", "",
+            f"{len(blocked)} checks blocked (unverified): " + ", ".join(blocked),
+        ])
+        blocks_go = any(label in critical for label in blocked)
+        _write(results_dir, _synthetic(
+            f"Prerequisite: {prerequisite['name']}", "broken", description,
+            {"golive_kind": "prerequisite", "golive_status": "failed",
+             # a blocker only when it blocked a critical check: the quality gate agrees with the decision
+             "severity": "blocker" if blocks_go else "normal", "epic": "Prerequisites",
+             "feature": "Prerequisites", "story": prerequisite["name"]},
+            message=f"{prerequisite['name']} failed ({prerequisite['found']}): {len(blocked)} checks blocked",
+        ))
+
+
 def write_environment(results_dir: Path, document: dict[str, Any], executor: dict[str, Any]) -> None:
     properties = {
         "Decision": document["decision"],

@@ -67,6 +67,11 @@ def render_markdown(document: dict[str, Any]) -> str:
     ]
     if document["reasons"]:
         lines += ["## Why not GO", ""] + [f"- {_cell(reason)}" for reason in document["reasons"]] + [""]
+    if document.get("prerequisites"):
+        lines += ["## Failed prerequisites", "", "| prerequisite | found | where | fix | checks blocked |",
+                  "|---|---|---|---|---:|"]
+        lines += [f"| {_cell(p['name'])} | {_cell(p['found'])} | {_cell(p['where'])} | {_cell(p['fix'])} | "
+                  f"{len(p['blocked'])} |" for p in document["prerequisites"]] + [""]
     if document["known_issues"]:
         lines += ["## Known issues", ""] + [f"- {_cell(issue)}" for issue in document["known_issues"]] + [""]
     counts = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in document["counts"].items() if count)

@@ -12,16 +12,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from sandbox.runtime import state_of
-from sandbox.settings import Settings
+from sandbox.settings import RateLimit, Settings
 
 #: rate_limit_never_recovers: how long an offender stays blocked, whatever Retry-After said
 BLOCK_SECONDS = 600
+#: rate_limits_lowered: the gateway's cut, below the 5 per 2 s the service promises
+LOWERED_RATE = RateLimit(2, 2)
 
 
 def build_router(settings: Settings) -> APIRouter:
     faults = settings.faults
     router = APIRouter(tags=["limits"])
-    rate = settings.rate_probe_rate
+    rate = LOWERED_RATE if faults.active("rate_limits_lowered") else settings.rate_probe_rate
     blocked_until: dict[str, float] = {}
 
     @router.get("/api/rate-probe")

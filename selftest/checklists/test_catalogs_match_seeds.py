@@ -19,7 +19,9 @@ import pytest
 from golive.checklists import Checklist, ChecklistError, load_checklist, load_checklists
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
+# the seed checklists live in the repository (byte-identical copies of the teams' documents), so a
+# fresh clone verifies its catalogs without any folder beside it
+SEEDS = REPO / "checklists" / "sources"
 CATALOGS = REPO / "checklists"
 
 SEED_OF = {
@@ -67,7 +69,7 @@ def structural(raw: str, in_fence: bool) -> str | None:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.fail(f"seed checklists not found at {SEEDS} (expected ../shared/seeds next to the repo {REPO})")
+        pytest.fail(f"seed checklists not found at {SEEDS} (checklists/sources/ in the repository)")
     return SEEDS
 
 

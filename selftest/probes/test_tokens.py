@@ -397,7 +397,10 @@ def test_lifetime_finding_says_what_was_found() -> None:
 def test_weak_secret_finder_finds_secret() -> None:
     token = jwt.encode({"sub": "x"}, "secret", algorithm="HS256")
     assert find_weak_hs256_secret(token, load_weak_secrets()) == "secret"
-    assert names(evaluate_hmac_secret(token, load_weak_secrets())) == ["jwt-weak-hmac-secret"]
+    [finding] = evaluate_hmac_secret(token, load_weak_secrets())
+    assert finding.name == "jwt-weak-hmac-secret"
+    # not even a prefix or the length of the secret is reported
+    assert finding.found == "token is signed with a well-known weak secret: one from the public list of well-known weak JWT secrets"
 
 
 def test_weak_secret_finder_does_not_find_a_random_secret(hs_token: str) -> None:

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from golive.probes.findings import names
-from golive.probes.ratelimit import evaluate_recovery, evaluate_refusal, evaluate_throttled, retry_after_seconds
+from golive.probes.ratelimit import (
+    evaluate_recovery,
+    evaluate_refusal,
+    evaluate_served_within_limit,
+    evaluate_throttled,
+    retry_after_seconds,
+)
 from golive.probes.tls import (
     CertificateFacts,
     TlsFacts,
@@ -138,5 +144,13 @@ def test_throttling_refusal_and_recovery():
         ["rate-limit-retry-after-missing", "rate-limit-headers-missing"]
     assert names(evaluate_refusal({"Retry-After": "600"}, now=0, expect_ratelimit_headers=False,
                                   max_retry_after_s=3)) == ["rate-limit-retry-after-too-long"]
+    assert evaluate_served_within_limit([200] * 5 + [429], 5, 2) == []
+    assert evaluate_served_within_limit([200] * 11, 5, 2) == []  # no 429 at all: evaluate_throttled's finding
+    [below] = evaluate_served_within_limit([200, 200, 429], 5, 2, advertised_limit="2")
+    assert below.name == "rate-limit-below-declared"
+    assert below.found == "HTTP 429 at request 3 of a fresh burst (RateLimit-Limit: 2)"
+    assert names(evaluate_served_within_limit([200, 429], 5, 2)) == ["rate-limit-below-declared"]
+    # the declared limit, reached early because the window was already in use: not a lower limit
+    assert evaluate_served_within_limit([200, 429], 5, 2, advertised_limit="5") == []
     assert evaluate_recovery(2.3, 4.0, 200) == []
     assert names(evaluate_recovery(None, 4.0, 429)) == ["rate-limit-never-recovers"]

@@ -1,6 +1,6 @@
 """golive.http.HttpClient: request ids, timeouts, safe retries, fail-fast on dead targets, redacted
-exchanges and the safety class enforced per request. HTTP is mocked with respx or httpx.MockTransport;
-one test uses a real closed port on 127.0.0.1."""
+exchanges, the safety class enforced per request, rate limits waited out or paced. HTTP is mocked with
+respx or httpx.MockTransport, time with a fake clock; one test uses a real closed port on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import json
 import re
 import socket
 import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from golive.http import HttpClient, Reachability
+from golive.http import Clock, HttpClient, Pacer, PaceRule, RateLimited, Reachability, RequestBudget
 from golive.outcomes import TargetUnreachable
 from golive.redaction import MASK, Redactor
 from golive.safety import SafetyViolation
@@ -345,7 +347,7 @@ def test_safety_violation_is_raised_even_for_an_unreachable_origin(respx_mock):
 
 
 def test_request_budget_stops_a_check_before_it_floods_one_endpoint(respx_mock):
-    from golive.http import RequestBudget, RequestBudgetExceeded
+    from golive.http import RequestBudgetExceeded
 
     respx_mock.get(host="shop.test").mock(return_value=httpx.Response(200))
     with HttpClient(budget=RequestBudget(per_endpoint=3)) as client:
@@ -383,3 +385,196 @@ def test_the_one_time_code_and_challenge_of_a_second_factor_never_reach_the_repo
         complete_mfa(client, auth, "https://shop.test", "boss", "challenge-7f3a9c2e")
     code = pyotp.TOTP(seed).now()
     assert attached and code not in attached[0] and "challenge-7f3a9c2e" not in attached[0]
+
+
+# --- rate limiting is never evidence ----------------------------------------------------------
+
+EPOCH = 1_796_000_000.0  # the fake wall clock's start
+
+
+class FakeClock:
+    """Time that moves only when the client sleeps: waits are recorded, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+    def clock(self) -> Clock:
+        return Clock(wall=lambda: EPOCH + self.now, monotonic=lambda: self.now, sleep=self.sleep)
+
+
+class Answers:
+    """A transport answering from a list of responses (the last one repeats), recording send times."""
+
+    def __init__(self, clock: FakeClock, *responses: httpx.Response) -> None:
+        self.clock, self.responses, self.sent = clock, list(responses), []
+        self.transport = httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((request.method, str(request.url), self.clock.now))
+        answer = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+
+def too_many(retry_after: str | None = None, status: int = 429) -> httpx.Response:
+    return httpx.Response(status, headers={"Retry-After": retry_after} if retry_after is not None else {},
+                          json={"detail": "Too Many Requests"})
+
+
+def limited_client(answers: Answers, clock: FakeClock, **kwargs) -> HttpClient:
+    kwargs.setdefault("safety", "probe")
+    return HttpClient(transport=answers.transport, clock=clock.clock(), retry_backoff_s=0, **kwargs)
+
+
+def test_a_probe_answered_429_is_sent_again_after_retry_after_and_the_check_sees_the_real_answer():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("2"), httpx.Response(401, json={"detail": "bad token"}))
+    exchanges: list[str] = []
+
+    with limited_client(answers, clock, on_exchange=lambda title, text: exchanges.append(title)) as http:
+        response = http.post(f"{API}/api/orders", intent="probe", json={"forged": True})
+
+    assert response.status_code == 401
+    assert clock.sleeps == [2.0]
+    assert [(method, at) for method, _, at in answers.sent] == [("POST", 0.0), ("POST", 2.0)]
+    assert exchanges == ["POST /api/orders → 429", "POST /api/orders → 401"]  # both are in the report
+
+
+def test_retry_after_as_an_http_date_is_honoured():
+    clock = FakeClock()
+    date = format_datetime(datetime.fromtimestamp(EPOCH + 5, tz=timezone.utc), usegmt=True)
+    answers = Answers(clock, too_many(date), httpx.Response(200))
+
+    with limited_client(answers, clock) as http:
+        assert http.get(f"{API}/api/products").status_code == 200
+
+    assert clock.sleeps == [5.0]
+
+
+def test_a_429_without_retry_after_backs_off_and_a_target_that_keeps_refusing_breaks_the_check():
+    clock = FakeClock()
+    answers = Answers(clock, too_many())
+
+    with limited_client(answers, clock) as http, pytest.raises(RateLimited) as raised:
+        http.post(f"{API}/api/auth/login?next=/x", intent="login", json={"username": "u", "password": "p"})
+
+    assert clock.sleeps == [1.0, 2.0, 4.0]
+    assert len(answers.sent) == 4
+    assert isinstance(raised.value, TargetUnreachable)  # the plugin's _classify: broken, environment problem
+    assert str(raised.value) == (
+        f"rate limited by the target: HTTP 429 on POST {API}/api/auth/login "
+        "(no Retry-After; still refused after 3 waits, 7 s in all); retry later or raise the limit")
+
+
+def test_a_retry_after_beyond_the_longest_wait_breaks_the_check_at_once():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("3600"))
+
+    with limited_client(answers, clock, rate_limit_wait_s=30) as http, pytest.raises(RateLimited) as raised:
+        http.get(f"{API}/api/products")
+
+    assert clock.sleeps == [] and len(answers.sent) == 1
+    assert "(Retry-After: 3600; waiting 3600 s more is beyond golive's 30 s)" in str(raised.value)
+
+
+def test_waits_add_up_to_at_most_the_longest_wait():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("20"))
+
+    with limited_client(answers, clock, rate_limit_wait_s=30) as http, pytest.raises(RateLimited) as raised:
+        http.get(f"{API}/api/products")
+
+    assert clock.sleeps == [20.0] and len(answers.sent) == 2
+    assert "waiting 20 s more after 20 s is beyond golive's 30 s" in str(raised.value)
+
+
+def test_a_write_answered_429_is_not_sent_twice():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("1"), httpx.Response(201))
+
+    with limited_client(answers, clock, safety="mutating") as http, pytest.raises(RateLimited) as raised:
+        http.post(f"{API}/api/orders", json={"sku": "A-1"})
+
+    assert len(answers.sent) == 1 and clock.sleeps == []
+    assert "a write is not sent twice" in str(raised.value)
+
+
+def test_a_retry_after_golive_cannot_read_breaks_the_check_without_waiting():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("soon"))
+
+    with limited_client(answers, clock) as http, pytest.raises(RateLimited) as raised:
+        http.get(f"{API}/api/products")
+
+    assert clock.sleeps == [] and "(Retry-After: soon; its Retry-After is neither seconds nor a date)" in str(raised.value)
+
+
+def test_a_check_of_the_rate_limit_itself_sees_the_429_unpaced_and_unretried():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("1"))
+    pacer = Pacer([PaceRule(f"{API}/api/rate-probe", limit=1, window_s=10)], clock=clock.clock())
+
+    with limited_client(answers, clock, pacer=pacer) as http:
+        statuses = [http.get(f"{API}/api/rate-probe", expect_rate_limit=True).status_code for _ in range(3)]
+
+    assert statuses == [429, 429, 429]
+    assert clock.sleeps == []
+
+
+def test_a_503_is_evidence_unless_it_says_when_to_come_back():
+    clock = FakeClock()
+    down = Answers(clock, httpx.Response(503, json={"status": "down"}))
+    with limited_client(down, clock) as http:
+        assert http.get(f"{API}/health/live").status_code == 503  # the liveness check must see this
+    assert len(down.sent) == 1
+
+    busy = Answers(clock, too_many("4", status=503), httpx.Response(200))
+    with limited_client(busy, clock) as http:
+        assert http.get(f"{API}/api/products").status_code == 200
+    assert clock.sleeps == [4.0]
+
+    maintenance = Answers(clock, too_many("60", status=503))
+    with limited_client(maintenance, clock) as http, pytest.raises(RateLimited) as raised:
+        http.get(f"{API}/api/products")
+    assert str(raised.value) == (f"the target is overloaded or in maintenance: HTTP 503 on GET {API}/api/products "
+                                 "(Retry-After: 60; waiting 60 s more is beyond golive's 30 s); retry when it is back")
+
+
+def test_re_sends_spend_the_request_budget_and_stop_when_it_is_spent():
+    clock = FakeClock()
+    answers = Answers(clock, too_many("1"))
+
+    with limited_client(answers, clock, budget=RequestBudget(per_endpoint=2)) as http, pytest.raises(RateLimited) as raised:
+        http.get(f"{API}/api/products")
+
+    assert len(answers.sent) == 2 and clock.sleeps == [1.0]
+    assert "the request budget for this endpoint is spent" in str(raised.value)
+
+
+def test_requests_to_a_declared_rate_limited_endpoint_are_paced_below_the_limit():
+    clock = FakeClock()
+    answers = Answers(clock, httpx.Response(200))
+    pacer = Pacer([PaceRule(f"{API}/api/auth/login", limit=3, window_s=2)], clock=clock.clock())
+
+    with limited_client(answers, clock, pacer=pacer) as http:
+        for attempt in range(7):
+            http.post(f"{API}/api/auth/login?attempt={attempt}", intent="login", json={})
+            http.get(f"{API}/api/products")  # not declared: never waits
+
+    login_times = [at for method, url, at in answers.sent if "/login" in url]
+    window = 2 + Pacer.SLACK_S
+    assert all(sum(1 for t in login_times if start <= t < start + window) <= 3 for start in login_times)
+    assert login_times[:3] == [0.0, 0.0, 0.0] and login_times[3] == pytest.approx(window)
+
+
+def test_worker_processes_share_the_limit_and_undeclared_paths_are_not_paced():
+    clock = FakeClock()
+    pacer = Pacer([PaceRule(f"{API}/api/rate-probe/", limit=5, window_s=2)], workers=2, clock=clock.clock())
+
+    waits = [pacer.wait_turn(f"{API}/api/rate-probe?n={n}") for n in range(3)]
+    assert waits[:2] == [0.0, 0.0] and waits[2] == pytest.approx(2.1)  # 5 // 2 workers = 2 per window each
+    assert pacer.wait_turn(f"{API}/api/rate-probe/other") == 0.0

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
 from golive import expect
-from golive.outcomes import CheckFailed, NotApplicable, Status, Unverified, not_applicable, unverified, worst
+from golive.outcomes import (
+    CheckFailed,
+    NotApplicable,
+    Status,
+    Unverified,
+    absent_reason,
+    not_applicable,
+    required,
+    unverified,
+    worst,
+)
 from golive.probes.findings import Finding
 
 URL = "https://api.shop.test/health/ready"
@@ -119,3 +132,41 @@ def test_expect_true():
 
     with pytest.raises(CheckFailed, match="request id echoed"):
         expect.true(False, "request id echoed", expected="X-Request-ID", found="none", where=URL)
+
+
+def test_a_profile_value_set_to_false_reads_as_a_sentence():
+    with pytest.raises(NotApplicable, match="^not applicable: the profile says this system has no liveness path for api$"):
+        required(False, "a liveness path for api")
+    assert absent_reason("redirect parameters (inputs.redirects)") == (
+        "the profile says this system has no redirect parameters (inputs.redirects: false)")
+    # a hint about the section's shape is left out of the sentence
+    assert absent_reason("HTTPS endpoint (transport: https_url, http_url)") == (
+        "the profile says this system has no HTTPS endpoint")
+    with pytest.raises(NotApplicable, match="^not applicable: no CDN in front$"):
+        required(False, "a CDN", absent="no CDN in front")
+    with pytest.raises(Unverified, match="^unverified: the profile does not give a liveness path for api$"):
+        required(None, "a liveness path for api")
+
+
+def test_every_not_applicable_reason_in_the_suite_reads_as_english():
+    """The reasons a check gives for a profile value set to false, as users read them in the report."""
+    root = Path(__file__).resolve().parents[2]
+    reasons = []
+    for path in [*root.glob("suites/**/*.py"), *root.glob("fixtures/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("required", "not_applicable")):
+                continue
+            absent = next((k.value for k in node.keywords if k.arg == "absent"), None)
+            if node.func.id == "not_applicable":
+                absent = node.args[0] if node.args else None
+            elif absent is None and len(node.args) > 1:
+                what = node.args[1]
+                if isinstance(what, ast.JoinedStr):  # f"a liveness path for {service.name}"
+                    what = ast.Constant("".join(p.value if isinstance(p, ast.Constant) else "X" for p in what.values))
+                absent = ast.Constant(absent_reason(what.value)) if isinstance(what, ast.Constant) else None
+            if isinstance(absent, ast.Constant) and isinstance(absent.value, str):
+                reasons.append((f"{path.relative_to(root)}:{node.lineno}", absent.value))
+    assert len(reasons) > 100
+    garbled = [(where, reason) for where, reason in reasons
+               if re.search(r"\bno (a|an|the|where|which|what|how)\b|\bis no\b|\bno \w+ section\b", reason)]
+    assert garbled == []

@@ -106,7 +106,7 @@ def test_false_section_means_absent_and_makes_checks_not_applicable(profile_data
 
     assert profile.auth is False
     assert profile.cors is False
-    with pytest.raises(NotApplicable, match="not applicable: the profile says the target has no CORS policy"):
+    with pytest.raises(NotApplicable, match="not applicable: the profile says this system has no CORS policy"):
         required(profile.cors, "CORS policy")
 
 

@@ -210,3 +210,95 @@ def test_signed_url_signatures_are_masked_and_the_rest_of_the_url_kept():
     assert "56918413cbf6" not in masked and "AKIDEXAMPLE" not in masked
     assert masked.startswith("DELETE https://bucket.s3.amazonaws.com/doc.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256")
     assert "X-Amz-Signature=«redacted»" in masked and "X-Amz-Expires=3600" in masked
+
+
+# --- word-like secrets: masked as whole values, never inside ordinary words ------------------
+
+WORD_LIKE = ["random", "changethis", "admin"]
+
+
+@pytest.mark.parametrize(
+    "secret, word_like",
+    [("random", True), ("changethis", True), ("admin", True), ("493817", True), ("2026-12-03", True),
+     ("s3cr3t", True), ("administrator", True), ("change this", True),
+     ("hunter2-local", False), ("Password1", False), ("local-admin-Pw-7351", False),
+     ("correcthorsebatterystaple", False)],
+)
+def test_word_like_secrets_are_told_from_secrets_no_word_contains(secret, word_like):
+    from golive.redaction import is_word_like
+
+    assert is_word_like(secret) is word_like
+
+
+def test_a_word_like_secret_in_prose_leaves_every_word_alone():
+    prose = ("forged token with a random kid; the randomised input; changethisnow; GET /admin/login as admin "
+             "→ 200; random-looking ids; Random")
+
+    assert Redactor(WORD_LIKE).text(prose) == prose
+
+
+def test_a_json_body_masks_a_word_like_secret_standing_as_a_whole_value():
+    raw = json.dumps({"username": "shopper", "password": "random", "note": "random", "hint": "a random kid",
+                      "tags": ["random", "randomised"], "reason": "changethis"})
+
+    text = Redactor(WORD_LIKE).body(raw, "application/json")
+
+    assert json.loads(text) == {"username": "shopper", "password": MASK, "note": MASK, "hint": "a random kid",
+                                "tags": [MASK, "randomised"], "reason": MASK}
+
+
+def test_a_form_body_masks_the_secret_value_and_keeps_the_rest():
+    redactor = Redactor(WORD_LIKE)
+
+    assert redactor.body("password=random&x=1", "application/x-www-form-urlencoded") == f"password={MASK}&x=1"
+    assert redactor.body("comment=random&x=1", "application/x-www-form-urlencoded") == f"comment={MASK}&x=1"
+    assert redactor.body("q=randomised&x=random+kid", "application/x-www-form-urlencoded") == "q=randomised&x=random+kid"
+    # the same form seen as plain text (an attachment without its content type)
+    assert redactor.text("username=shopper&password=random&x=1") == f"username=shopper&password={MASK}&x=1"
+
+
+def test_a_basic_auth_header_is_masked_in_headers_and_in_text():
+    import base64
+
+    credential = base64.b64encode(b"admin:random").decode()
+    redactor = Redactor(WORD_LIKE)
+
+    assert redactor.headers([("Authorization", f"Basic {credential}"), ("X-Echo", "random"),
+                             ("X-Note", "random kid")]) == [("Authorization", MASK), ("X-Echo", MASK),
+                                                            ("X-Note", "random kid")]
+    text = redactor.text(f"Authorization: Basic {credential}\nX-Echo: random\nX-Note: random kid")
+    assert credential not in text and "random\n" not in text
+    assert text.endswith(f"X-Echo: {MASK}\nX-Note: random kid")
+    assert redactor.text("sent Basic random, then Bearer random") == f"sent Basic {MASK}, then Bearer {MASK}"
+
+
+def test_a_url_query_masks_the_secret_value_also_percent_encoded():
+    redactor = Redactor([*WORD_LIKE, "adm!n"])
+
+    url = "https://shop.test/login?user=shopper&pw=random&next=/random/kid&q=randomised&k=adm%21n"
+    assert redactor.text(f"GET {url} → 200") == (
+        f"GET https://shop.test/login?user=shopper&pw={MASK}&next=/random/kid&q=randomised&k={MASK} → 200")
+
+
+def test_word_like_secrets_in_config_lines_and_connection_strings_are_masked():
+    redactor = Redactor(WORD_LIKE)
+
+    text = redactor.text("password: random\r\nDB=postgres://app:random@db:5432/shop\nnote: a random kid\nchangethis\n")
+
+    assert text == f"password: {MASK}\r\nDB=postgres://app:{MASK}@db:5432/shop\nnote: a random kid\n{MASK}\n"
+
+
+def test_long_secrets_are_masked_anywhere_also_inside_words_and_percent_encoded():
+    redactor = Redactor(["local-admin-Pw-7351", "correcthorsebatterystaple", "p@ss W0rd!"])
+
+    text = redactor.text("xlocal-admin-Pw-7351y correcthorsebatterystaplers /login?pw=p%40ss+W0rd%21&pw2=p%40ss%20W0rd%21")
+
+    assert text == f"x{MASK}y {MASK}rs /login?pw={MASK}&pw2={MASK}"
+
+
+def test_sweep_masks_a_word_like_secret_quoted_in_a_report_and_keeps_prose(tmp_path):
+    verdict = tmp_path / "verdict.json"
+    verdict.write_text('{"found": "random", "message": "forged token with a random kid"}\n', encoding="utf-8")
+
+    assert Redactor(WORD_LIKE).sweep(tmp_path) == 1
+    assert verdict.read_text(encoding="utf-8") == f'{{"found": "{MASK}", "message": "forged token with a random kid"}}\n'

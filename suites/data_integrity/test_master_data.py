@@ -90,7 +90,9 @@ def test_coa_urls_open(profile, http, inventory_list):
     links = sorted({str(b["coa_url"]) for b in batches if b.get("coa_url")})
     expect.true(bool(links), "no batch links its COA", expected="a coa_url on the batches", found="none",
                 where=f"GET {url}", fix="store the COA upload's URL with each batch")
-    base = profile.service(required(profile.inventory, "an inventory section").service)
+    inventory = required(profile.inventory, "an inventory section",
+                         absent="the profile says this system keeps no inventory (inventory: false)")
+    base = profile.service(inventory.service)
     findings = []
     for link in links:
         target = link if link.startswith(("http://", "https://")) else base.url(link)

@@ -61,7 +61,8 @@ def test_rollout_is_consistent(service, release_policy, release_health_path, htt
 @check("REL-MIGRATE-001", "The database schema is at the release's migration (none pending)", critical=True,
        items=["consolidated:CMD-02", "realserv:DEP-PROD-01"])
 def test_no_pending_migrations(service, release_policy, release_health_path, http):
-    migrations = required(release_policy.migrations, "where services report migrations (release.migrations)")
+    migrations = required(release_policy.migrations, "where services report migrations (release.migrations)",
+                          absent="the profile says these services run no database migrations (release.migrations: false)")
     response = http.get(service.url(migrations.path))
     expect.status(response, 200, f"{service.name} cannot reach its database",
                   fix="check the DATABASE_URL, network path and credentials of the service")
@@ -94,7 +95,7 @@ def test_frontends_target_production_api(release_policy, http):
 def test_frontends_serve_the_release(release_policy, http):
     frontends = required(release_policy.frontends, "the deployed front-ends (release.frontends)")
     stamped = required([f for f in frontends if f.release_meta],
-                       "which page meta names each front-end's build commit (release.frontends[].release_meta)")
+                       "a page meta tag naming a front-end's build commit (release.frontends[].release_meta)")
     for frontend in stamped:
         page = http.get(str(frontend.url))
         expect.status(page, 200, f"the {frontend.name} front-end does not load", fix="look at the front-end's deploy")

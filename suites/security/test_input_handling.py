@@ -23,7 +23,8 @@ OWASP = ["realserv:TEST-SEC-05"]
 
 @pytest.fixture
 def input_config(profile):
-    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)")
+    return required(profile.inputs, "inputs section (fields, limits and parameters to probe)",
+                    absent="the profile says this system takes no input worth probing (inputs: false)")
 
 
 @pytest.fixture
@@ -154,10 +155,10 @@ def send_value(call, target, location, name, value):
         query[name] = value
     else:
         body = {**(body or {}), name: value}
-    started = time.perf_counter()
     response = call(target, path=fill_path(target.path, path_values), params=query or None,
                     **({"json": body} if body is not None else {}))
-    seen = injection.Observation(response.status_code, response.text, time.perf_counter() - started,
+    # the answer's own time: not the client's waits for a rate limit's Retry-After or its pacing
+    seen = injection.Observation(response.status_code, response.text, response.elapsed.total_seconds(),
                                  expect.where(response))
     return seen
 

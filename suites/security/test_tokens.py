@@ -222,7 +222,7 @@ def test_login_attempts_limited(profile, auth_config, http):
     statuses, retry_after, where_ = [], None, ""
     for _ in range(limit.burst + 1):
         response = attempt_login(http, auth_config, base_url(profile, auth_config), role, username=username,
-                                 password=f"golive-wrong-{secrets.token_hex(8)}")
+                                 password=f"golive-wrong-{secrets.token_hex(8)}", expect_rate_limit=True)
         statuses.append(response.status_code)
         where_ = f"{response.request.method} {response.request.url}"
         if response.status_code == 429:
@@ -248,7 +248,8 @@ def _otp_attempt_findings(profile, auth_config: Auth, http):  # type: ignore[no-
     statuses, retry_after = [], None
     for _ in range(mfa.max_attempts + 1):
         response = http.post(url, json={mfa.challenge_field: challenge,
-                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe")
+                                        mfa.code_field: _wrong_code(mfa.totp_secrets.get(role))}, intent="probe",
+                             expect_rate_limit=True)
         statuses.append(response.status_code)
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")

@@ -41,7 +41,8 @@ def test_webhook_rate_limit(tracker_config, tracker_driver, test_family):
 
     def send():
         return tracker_driver.post_delivery(tracker.inbound_text(
-            test_family.phone, "streak", name=test_family.name, message_id=f"wamid.golive{secrets.token_hex(10)}"))
+            test_family.phone, "streak", name=test_family.name, message_id=f"wamid.golive{secrets.token_hex(10)}"),
+            expect_rate_limit=True)
 
     statuses, response = until_throttled(send, limit)
     expect_throttled(statuses, response, limit, f"the WhatsApp webhook takes more than {limit} messages a minute")
@@ -58,7 +59,8 @@ def test_razorpay_rate_limit(profile, tracker_config, tracker_driver, tracker_pa
     def send():
         # signed with a wrong secret: refused whatever happens, so the probe changes nothing
         headers, sent = signatures.signed_request("razorpay", f"golive-wrong-{secrets.token_hex(4)}", body, url=url)
-        return http.post(url, content=sent, headers={**headers, "Content-Type": "application/json"}, intent="probe")
+        return http.post(url, content=sent, headers={**headers, "Content-Type": "application/json"}, intent="probe",
+                         expect_rate_limit=True)
 
     statuses, response = until_throttled(send, limit)
     accepted = [status for status in statuses if 200 <= status < 300]
@@ -74,7 +76,8 @@ def test_tracker_write_rate_limit(tracker_config, test_family, http):
     day = time.strftime("%Y-%m-01", time.gmtime())
 
     def send():
-        return http.post(f"{test_family.link}/save", json={"day": day, "status": "attended"}, intent="write")
+        return http.post(f"{test_family.link}/save", json={"day": day, "status": "attended"}, intent="write",
+                         expect_rate_limit=True)
 
     statuses, response = until_throttled(send, limit)
     expect_throttled(statuses, response, limit, f"the tracker takes more than {limit} saves a minute")

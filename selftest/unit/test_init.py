@@ -1,0 +1,224 @@
+"""`golive init` writes a profile that golive's own loader accepts, and env files without secrets."""
+
+from __future__ import annotations
+
+import http.server
+import itertools
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from golive import cli, init
+from golive.config import load_settings
+from golive.profile import Login
+from golive.schema import SCHEMA_COMMENT
+from golive.yamlfile import load_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SANDBOX_ENV = {"SANDBOX_JWT_SECRET": "init-selftest-jwt-secret-0123456789abcdef", "SANDBOX_ADMIN_PASSWORD": "a-pw-1",
+               "SANDBOX_MANAGER_PASSWORD": "m-pw-1", "SANDBOX_CASHIER_PASSWORD": "c-pw-1"}
+
+
+@pytest.fixture(scope="module")
+def sandbox_description(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The OpenAPI document the sandbox serves (to admins, at /api/admin/openapi.json), saved to a file."""
+    from sandbox.app import create_app
+    from sandbox.settings import Settings
+
+    app = create_app(Settings.from_env(SANDBOX_ENV).with_port("127.0.0.1", 8799))
+    path = tmp_path_factory.mktemp("description") / "sandbox-openapi.json"
+    path.write_text(json.dumps(app.openapi()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A checkout-shaped folder: git, golive's .gitignore, and the suites init reads its check map from."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=30)
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    for folder in ("suites", "fixtures"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def filled_env(project: Path, name: str) -> Path:
+    """The written env with its empty values filled, in a folder of its own (as a user fills it in)."""
+    envs = project / "filled-envs"
+    envs.mkdir(exist_ok=True)
+    text = (project / "envs" / f"{name}.env").read_text(encoding="utf-8")
+    filled = [line + "filled-in" if line.endswith("=") else line for line in text.splitlines()]
+    (envs / f"{name}.env").write_text("\n".join(filled) + "\n", encoding="utf-8")
+    return envs
+
+
+def test_init_from_the_sandbox_description_writes_a_profile_golive_loads(project: Path, sandbox_description: Path,
+                                                                         capsys):
+    code = cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes"])
+    assert code == 0, capsys.readouterr().err
+    text = (project / "profiles" / "shop.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == SCHEMA_COMMENT
+
+    settings = load_settings("shop", project, envs_dir=filled_env(project, "shop"), environ={})
+    profile = settings.profile
+    assert settings.kind == "staging" and str(profile.services[0].base_url) == "http://127.0.0.1:8799/"
+    assert profile.services[0].health.live == "/health/live" and profile.services[0].health.db == "/health/db"
+    assert (profile.auth.login.path, sorted(profile.auth.roles)) == ("/api/auth/login", ["admin"])
+    protected = {(e.method, e.path) for e in profile.auth.protected}
+    assert {("GET", "/api/admin/users"), ("GET", "/api/me")} <= protected
+    assert {method for method, _ in protected} == {"GET"}  # writes are listed by a person (see the comment)
+    assert "PATCH /api/me" in text
+    assert ("POST", "/api/auth/login") not in protected and ("GET", "/internal/stock-sync") not in protected
+    assert [(e.path, e.header) for e in profile.service_endpoints] == [("/internal/stock-sync", "X-Service-Token")]
+    assert [(r.path, r.param) for r in profile.inputs.redirects] == [("/auth/redirect", "next")]
+    assert ("/search", "q") in [(r.path, r.param) for r in profile.inputs.reflection]
+    assert (profile.openapi.source, profile.openapi.role) == ("/api/admin/openapi.json", "admin")
+    # what it could not infer is written out, commented, with the checks it feeds
+    assert "# cors: not in the API description." in text and "SEC-CORS-001*" in text
+    assert "Write `cors: false` if the system has none" in text
+    assert profile.cors is None and profile.transport is None
+    # owned objects are candidates: commented until someone names two user accounts
+    assert "#   - name: orders" in text or "# - name: orders" in text
+    assert profile.authorization is None
+
+
+def test_env_files_hold_placeholders_and_the_filled_one_is_git_ignored(project: Path, sandbox_description: Path):
+    cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+              "--base-url", "https://staging.shop.example", "--yes"])
+    example = (project / "envs" / "shop.env.example").read_text(encoding="utf-8")
+    assert "APP_URL=https://staging.shop.example" in example
+    for blank in ("APP_ADMIN_USERNAME=", "APP_ADMIN_PASSWORD=", "APP_SERVICE_TOKEN="):
+        assert f"\n{blank}\n" in example
+    values = [line.split("=", 1)[1] for line in example.splitlines() if "=" in line and not line.startswith("#")]
+    assert set(values) == {"staging", "shop", "off", "https://staging.shop.example", ""}
+    assert "SANDBOX_" not in example  # the sandbox's own names stay in its own envs
+    ignored = subprocess.run(["git", "check-ignore", "-q", "envs/shop.env"], cwd=project, timeout=30)
+    assert ignored.returncode == 0
+    assert (project / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()  # envs/*.env covers it
+
+
+def test_an_env_name_the_gitignore_lets_through_is_added_to_it(project: Path, sandbox_description: Path):
+    cli.main(["--root", str(project), "init", "shop-local", "--openapi", str(sandbox_description),
+              "--base-url", "http://127.0.0.1:8799", "--yes"])
+    ignored = subprocess.run(["git", "check-ignore", "-q", "envs/shop-local.env"], cwd=project, timeout=30)
+    assert ignored.returncode == 0
+
+
+def test_existing_files_are_kept_without_force(project: Path, sandbox_description: Path, capsys):
+    args = ["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+            "--base-url", "http://127.0.0.1:8799", "--yes"]
+    assert cli.main(args) == 0
+    (project / "envs" / "shop.env").write_text("APP_ADMIN_PASSWORD=mine\n", encoding="utf-8")
+    assert cli.main(args) == init.EXIT_USAGE
+    assert "--force" in capsys.readouterr().err
+    assert (project / "envs" / "shop.env").read_text(encoding="utf-8") == "APP_ADMIN_PASSWORD=mine\n"
+
+
+OAUTH_DESCRIPTION = """
+openapi: 3.0.3
+info: {title: Flows, version: "1"}
+security: [{oauth: []}]
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows: {password: {tokenUrl: /auth/token, scopes: {}}}
+paths:
+  /auth/token: {post: {security: []}}
+  /flows: {get: {}}
+  /health: {get: {security: []}}
+"""
+
+
+@pytest.fixture
+def served_description() -> Iterator[str]:
+    """A YAML description served over loopback HTTP."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            body = OAUTH_DESCRIPTION.encode()
+            self.send_response(200 if self.path == "/openapi.yaml" else 404)
+            self.send_header("Content-Type", "application/yaml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_oauth2_password_flow_from_a_yaml_url_is_a_form_login(project: Path, served_description: str):
+    code = cli.main(["--root", str(project), "init", "flows", "--openapi", f"{served_description}/openapi.yaml",
+                     "--base-url", served_description, "--yes"])
+    assert code == 0
+    text = (project / "profiles" / "flows.yaml").read_text(encoding="utf-8")
+    settings = load_settings("flows", project, envs_dir=filled_env(project, "flows"), environ={})
+    assert settings.profile.services[0].health.live == "/health"
+    assert settings.profile.openapi is None  # served as YAML: golive's sweeps read JSON only
+    assert "# openapi: the description is YAML, and golive's sweeps read JSON" in text
+    if "strategy" in Login.model_fields:  # a golive that logs in with forms writes the section live
+        assert settings.profile.auth.login.strategy == "form"
+        assert settings.profile.auth.login.path == "/auth/token"
+    else:  # this golive cannot: the section is kept as a commented draft, saying why
+        assert settings.profile.auth is None
+        lines = text.splitlines()
+        start = lines.index("# auth:")
+        block = [lines[start], *itertools.takewhile(lambda line: line.startswith("#   "), lines[start + 1:])]
+        draft = yaml.safe_load("\n".join(line[2:] for line in block))
+        assert draft["auth"]["login"] == {"strategy": "form", "service": "api", "path": "/auth/token",
+                                          "extra_fields": {"grant_type": "password"}}
+        assert "cannot load this section yet" in text
+
+
+def test_a_description_that_is_not_openapi_3_is_refused(project: Path, tmp_path: Path, capsys):
+    swagger = tmp_path / "swagger.json"
+    swagger.write_text(json.dumps({"swagger": "2.0", "paths": {}}), encoding="utf-8")
+    code = cli.main(["--root", str(project), "init", "old", "--openapi", str(swagger),
+                     "--base-url", "http://127.0.0.1:1", "--yes"])
+    assert code == init.EXIT_USAGE
+    assert "not an OpenAPI 3 document (found version 2.0)" in capsys.readouterr().err
+    assert not (project / "profiles" / "old.yaml").exists()
+
+
+def test_every_section_left_unsaid_is_written_commented_with_its_checks(project: Path, sandbox_description: Path):
+    cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+              "--base-url", "http://127.0.0.1:8799", "--yes"])
+    text = (project / "profiles" / "shop.yaml").read_text(encoding="utf-8")
+    written = load_yaml(text)
+    for section in init.sections():
+        assert section in written or f"# {section}:" in text or f"# {section} " in text, section
+
+
+def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: Path, sandbox_description: Path):
+    """What a person answers at the prompts (init asks only when stdin is a terminal, never with --yes)."""
+    questions: list[str] = []
+
+    def answer(question: str, default: str) -> str:
+        questions.append(question)
+        return "owner" if "role" in question else "y"
+
+    description = init.read_description(str(sandbox_description))
+    plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer)
+    (project / "profiles").mkdir()
+    text = init.settle(plan, {}, project / "profiles" / "shop.yaml")
+    assert len(questions) == 2
+    assert sorted(plan.sections["auth"]["roles"]) == ["owner", "user", "user2"]
+    assert plan.sections["authorization"]["objects"][0]["list_path"] == "/api/orders"
+    assert {"APP_USER2_USERNAME", "APP_USER2_PASSWORD", "APP_OWNER_PASSWORD"} <= set(plan.env)
+    assert "authorization:\n  objects:" in text
