@@ -98,11 +98,12 @@ def _without_query(url: str) -> str:
 
 @dataclass(frozen=True)
 class PaceRule:
-    """At most ``limit`` requests to ``url`` (any method, any query) in any ``window_s`` seconds."""
+    """At most ``limit`` requests to ``url`` (any query; ``method`` only, when given) in any ``window_s`` seconds."""
 
     url: str
     limit: int
     window_s: float
+    method: str | None = None
 
 
 class Pacer:
@@ -122,11 +123,11 @@ class Pacer:
         self._share = {url: max(1, rule.limit // max(1, workers)) for url, rule in self._rules.items()}
         self._sent: dict[str, deque[float]] = {url: deque() for url in self._rules}
 
-    def wait_turn(self, url: str) -> float:
+    def wait_turn(self, url: str, method: str = "GET") -> float:
         """Sleep until ``url`` may be requested, record the request; returns the seconds waited."""
         endpoint = _without_query(url)
         rule = self._rules.get(endpoint)
-        if rule is None:
+        if rule is None or (rule.method is not None and rule.method != method.upper()):
             return 0.0
         sent, share, window = self._sent[endpoint], self._share[endpoint], rule.window_s + self.SLACK_S
         waited = 0.0
@@ -325,7 +326,7 @@ class HttpClient:
         request = self._client.build_request(method, url, headers=headers, **kwargs)
         if expect_rate_limit:
             return self._send(request, method, url, auth)
-        self.pacer.wait_turn(url)
+        self.pacer.wait_turn(url, method)
         response = self._send(request, method, url, auth)
         repeatable = method in IDEMPOTENT or intent_of(method, intent) in REPEATABLE_INTENTS
         waited = 0.0
@@ -343,7 +344,7 @@ class HttpClient:
                 break
             self.clock.sleep(delay)
             waited += delay
-            self.pacer.wait_turn(url)
+            self.pacer.wait_turn(url, method)
             response = self._send(request, method, url, auth)
         raise RateLimited(self._rate_limited_message(method, url, response, stop or ""))
 

@@ -604,3 +604,22 @@ def test_worker_processes_share_the_limit_and_undeclared_paths_are_not_paced():
     waits = [pacer.wait_turn(f"{API}/api/rate-probe?n={n}") for n in range(3)]
     assert waits[:2] == [0.0, 0.0] and waits[2] == pytest.approx(2.1)  # 5 // 2 workers = 2 per window each
     assert pacer.wait_turn(f"{API}/api/rate-probe/other") == 0.0
+
+
+def test_a_rule_for_one_method_leaves_the_others_unpaced():
+    from golive.http import PaceRule, Pacer
+
+    class Clock:
+        now = 0.0
+
+        def monotonic(self):  # type: ignore[no-untyped-def]
+            return self.now
+
+        def sleep(self, seconds):  # type: ignore[no-untyped-def]
+            self.now += seconds
+
+    clock = Clock()
+    pacer = Pacer([PaceRule("http://app.test/login", 1, 60, method="POST")], clock=clock)  # type: ignore[arg-type]
+    assert [pacer.wait_turn("http://app.test/login", "GET") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert pacer.wait_turn("http://app.test/login", "POST") == 0.0
+    assert pacer.wait_turn("http://app.test/login", "POST") > 59  # the login's own attempts are paced
