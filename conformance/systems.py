@@ -92,6 +92,9 @@ class ExpectedFinding(Strict):
     check: str  # a check id, e.g. SEC-HEADERS-001
     param: str | None = None  # one parametrisation only; none: every parametrisation of the check
     evidence: str = Field(min_length=20)  # why this failure is true of the system
+    # a timing finding (login answer times) near golive's noise floor: true when reported, but a run
+    # on a loaded machine may not see it, and not seeing it is no golive defect
+    timing: bool = False
 
 
 class ExpectedFindings(Strict):

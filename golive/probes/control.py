@@ -67,6 +67,10 @@ def judge_write(control: int, anonymous: int, probe: int) -> Judgement:
     """
     if anonymous in RATE_LIMITED_STATUSES:
         return Judgement(Outcome.RATE_LIMITED, f"the anonymous baseline was answered HTTP {anonymous}")
+    if probe in REFUSALS and control in VALIDATION_ANSWERS | {200, 201, 202, 204}:
+        # the probe was stopped at the guard where the real credential got past it: a refusal, whatever
+        # the endpoint does with an anonymous body
+        return Judgement(Outcome.REFUSED, f"HTTP {probe} where the control got HTTP {control}")
     if anonymous not in (401, 403):
         return Judgement(Outcome.INCONCLUSIVE, f"an anonymous caller with the same body gets HTTP {anonymous}, "
                          "not 401/403: the endpoint judges the body before the credential, so a refusal cannot "

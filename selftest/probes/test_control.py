@@ -25,6 +25,8 @@ def test_judge(control, probe, outcome):
 def test_a_write_is_judged_only_when_the_anonymous_caller_is_stopped_at_the_guard():
     # body-first validation: anonymous and signed-in alike answer 400, so nothing can be told apart
     assert judge_write(control=400, anonymous=400, probe=400).outcome is Outcome.INCONCLUSIVE
+    # ... but a probe stopped at the guard where the real credential got past it is refused all the same
+    assert judge_write(control=400, anonymous=400, probe=401).outcome is Outcome.REFUSED
     # guard first: the real credential reaches validation, a forged one is stopped
     assert judge_write(control=422, anonymous=401, probe=401).outcome is Outcome.REFUSED
     # ... or the forged one reaches validation too: the guard let it through
