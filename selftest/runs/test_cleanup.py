@@ -15,9 +15,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from dotenv import dotenv_values
 
@@ -26,9 +28,41 @@ from selftest.golive_runs import LOCAL_ENV, ROOT, env_dir_with
 
 #: the writing checks of the sandbox profile (each creates through the ledger)
 CREATING_CHECKS = ("INF-S3-007", "SEC-WEBHOOK-003", "SEC-WEBHOOK-004")
-#: a flavor's env and a writing check of it: families and invites reached through signed links
-FLAVORS = {"whatsapp_tracker": (ROOT / "envs" / "whatsapp_tracker-local.env", ("TRK-BOT-005",))}
 PG_URL = "postgresql://root@127.0.0.1:5432/test"
+
+
+@dataclass(frozen=True)
+class Books:
+    """A flavor whose sales are kept for the books: an order is undone by its cancellation (which
+    restocks), not deleted. What a run left there is an order it placed that is not cancelled, or
+    stock that is not what it was; read as the flavor's admin."""
+
+    email: str  # env variables holding the admin's login
+    password: str
+    stock_path: str
+    order_path: str  # with {id}
+
+
+@dataclass(frozen=True)
+class Flavor:
+    env: Path
+    checks: tuple[str, ...]
+    books: Books | None = None
+
+
+#: each flavor's env and its writing checks that cleanup can find by tag or reference after a crash
+FLAVORS = {
+    # families and invites reached through signed links
+    "whatsapp_tracker": Flavor(ROOT / "envs" / "whatsapp_tracker-local.env", ("TRK-BOT-005",)),
+    # an API order (walked through its statuses) and a POS bill, each found by its reference
+    "arogya": Flavor(ROOT / "envs" / "arogya-local.env", ("FLOW-ORDER-001", "FLOW-POS-001"),
+                     Books("AROGYA_SUPER_ADMIN_EMAIL", "AROGYA_SUPER_ADMIN_PASSWORD", "/api/batches",
+                           "/api/orders/{id}")),
+    # an online-store checkout, found by its reference
+    "inventory": Flavor(ROOT / "envs" / "inventory-local.env", ("FLOW-ORDER-001",),
+                        Books("INVENTORY_ADMIN_EMAIL", "INVENTORY_ADMIN_PASSWORD", "/api/inventory/stock",
+                              "/api/shop/orders/{id}")),
+}
 
 
 def _postgres_up() -> bool:
@@ -180,40 +214,88 @@ def test_a_run_killed_at_any_create_point_leaves_nothing_after_cleanup(standalon
     kill_at_every_create_point(sandbox, envs, tmp_path, intents, creates, CREATING_CHECKS)
 
 
+class Ledgered:
+    """What a run left on a flavor: rows inserted and never deleted, or (a flavor keeping its books)
+    orders not cancelled and stock changed since ``before``."""
+
+    def __init__(self, sandbox: SandboxProcess, base: Path, books: Books | None) -> None:
+        self.sandbox, self.books = sandbox, books
+        self.values = {key: value or "" for key, value in dotenv_values(base).items()}
+        self._headers: dict[str, str] = {}
+
+    def _admin(self, client: httpx.Client) -> dict[str, str]:
+        # one login for the whole test: the target limits logins, and golive's runs log in as well
+        assert self.books is not None
+        if self._headers:
+            return self._headers
+        login = client.post("/api/auth/login", json={"email": self.values[self.books.email],
+                                                      "password": self.values[self.books.password]})
+        assert login.status_code == 200, login.text
+        self._headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        return self._headers
+
+    def stock(self) -> list[dict[str, object]]:
+        if self.books is None:
+            return []
+        with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
+            answer = client.get(self.books.stock_path, headers=self._admin(client))
+            assert answer.status_code == 200, answer.text
+            return sorted(answer.json()["items"], key=lambda row: json.dumps(row, sort_keys=True))
+
+    def left(self, start: int, before: list[dict[str, object]]) -> set[tuple[str, str]]:
+        journal = writes(self.sandbox.log_path, start)
+        if self.books is None:
+            return left_behind(journal)
+        placed = {entry["key"] for entry in journal if entry["table"] == "flow_orders" and entry["action"] == "insert"}
+        left = set()
+        with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
+            headers = self._admin(client)
+            for order_id in sorted(placed):
+                status = client.get(self.books.order_path.replace("{id}", order_id), headers=headers).json()["status"]
+                if status != "cancelled":
+                    left.add(("flow_orders", f"{order_id} ({status})"))
+        if self.stock() != before:
+            left.add(("stock", "changed"))
+        return left
+
+
 @pytest.fixture(params=sorted(FLAVORS))
-def flavor(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path, tuple[str, ...]]]:
-    base, checks = FLAVORS[request.param]
-    for sandbox, envs in production_like(tmp_path, {}, base):
-        yield sandbox, envs, checks
+def flavor(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path, Flavor]]:
+    chosen = FLAVORS[request.param]
+    for sandbox, envs in production_like(tmp_path, {}, chosen.env):
+        yield sandbox, envs, chosen
 
 
 @pytest.mark.timeout(1200)
 def test_a_flavor_run_killed_at_any_create_point_leaves_nothing_after_cleanup(flavor, tmp_path):
-    sandbox, envs, checks = flavor
+    sandbox, envs, chosen = flavor
+    ledgered = Ledgered(sandbox, chosen.env, chosen.books)
     # a first run lets the target seed what it seeds on first use (the tracker's demo family)
-    run_creating_checks(envs, tmp_path / "first", checks=checks)
-    start = sandbox.log_path.stat().st_size
-    whole = run_creating_checks(envs, tmp_path / "whole", checks=checks)
+    run_creating_checks(envs, tmp_path / "first", checks=chosen.checks)
+    start, before = sandbox.log_path.stat().st_size, ledgered.stock()
+    whole = run_creating_checks(envs, tmp_path / "whole", checks=chosen.checks)
     verdict = json.loads((tmp_path / "whole" / "verdict.json").read_text())
     # a production-kind flavor env is NO-GO on its missing sign-offs; the checks themselves pass
     assert {check["status"] for check in verdict["checks"]} == {"passed"}, whole.stdout[-3000:]
     journal = writes(sandbox.log_path, start)
     assert any(entry["action"] == "insert" for entry in journal), "the checks really create"
-    assert left_behind(journal) == set()
+    assert ledgered.left(start, before) == set()
     kill_at_every_create_point(sandbox, envs, tmp_path, *intents_and_creates(tmp_path / "whole" / "ledger.jsonl"),
-                               checks)
+                               chosen.checks, ledgered)
 
 
 def kill_at_every_create_point(sandbox: SandboxProcess, envs: Path, tmp_path: Path, intents: int, creates: int,
-                               checks: tuple[str, ...]) -> None:
+                               checks: tuple[str, ...], ledgered: Ledgered | None = None) -> None:
     points = [f"intent:{n}" for n in range(1, intents + 1)] + [f"created:{n}" for n in range(1, creates + 1)]
     for signal_name in ("KILL", "INT"):
         for point in points:
             reports = tmp_path / f"{signal_name}-{point.replace(':', '-')}"
             start = sandbox.log_path.stat().st_size
+            before = ledgered.stock() if ledgered else []
             killed = run_creating_checks(envs, reports, f"{point}:{signal_name}", checks)
             assert killed.returncode != 0, f"{point}:{signal_name} did not stop the run"
             swept = cleanup(envs, "prodlike", reports)
             assert swept.returncode == 0, f"{point}:{signal_name}: {swept.stdout}{swept.stderr}"
-            assert left_behind(writes(sandbox.log_path, start)) == set(), f"{point}:{signal_name} left data behind"
+            left = ledgered.left(start, before) if ledgered else left_behind(writes(sandbox.log_path, start))
+            assert left == set(), f"{point}:{signal_name} left data behind"
             assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
