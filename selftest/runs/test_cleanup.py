@@ -21,8 +21,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from dotenv import dotenv_values
 
+from golive.config import parse_env_file, resolve
 from golive.sandbox_process import SandboxProcess
 from selftest.golive_runs import LOCAL_ENV, ROOT, env_dir_with
 
@@ -34,13 +34,23 @@ PG_URL = "postgresql://root@127.0.0.1:5432/test"
 @dataclass(frozen=True)
 class Books:
     """A flavor whose sales are kept for the books: an order is undone by its cancellation (which
-    restocks), not deleted. What a run left there is an order it placed that is not cancelled, or
-    stock that is not what it was; read as the flavor's admin."""
+    restocks and refunds), not deleted, and what a sale and its cancellation write (order lines,
+    ledger and audit rows, payments, the messages sent) stays. What a run left there is an order it
+    placed that is not cancelled, stock that is not what it was, or any other row it inserted and
+    did not delete; read as the flavor's admin."""
 
+    login_path: str
     email: str  # env variables holding the admin's login
     password: str
-    stock_path: str
+    orders_table: str
     order_path: str  # with {id}
+    undone: frozenset[str]  # the statuses of an order that is undone
+    kept: frozenset[str]  # the tables a sale and its cancellation write for the books
+    stock_path: str | None = None
+    token_field: str = "access_token"
+
+
+STOCK_BOOKS = frozenset({"flow_order_lines", "flow_ledger", "InventoryAudit"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class Flavor:
     env: Path
     checks: tuple[str, ...]
     books: Books | None = None
+    flags: tuple[str, ...] = ()  # what a production-kind run of the checks needs besides --allow-writes
 
 
 #: each flavor's env and its writing checks that cleanup can find by tag or reference after a crash
@@ -56,12 +67,20 @@ FLAVORS = {
     "whatsapp_tracker": Flavor(ROOT / "envs" / "whatsapp_tracker-local.env", ("TRK-BOT-005",)),
     # an API order (walked through its statuses) and a POS bill, each found by its reference
     "arogya": Flavor(ROOT / "envs" / "arogya-local.env", ("FLOW-ORDER-001", "FLOW-POS-001"),
-                     Books("AROGYA_SUPER_ADMIN_EMAIL", "AROGYA_SUPER_ADMIN_PASSWORD", "/api/batches",
-                           "/api/orders/{id}")),
+                     Books("/api/auth/login", "AROGYA_SUPER_ADMIN_EMAIL", "AROGYA_SUPER_ADMIN_PASSWORD",
+                           "flow_orders", "/api/orders/{id}", frozenset({"cancelled"}), STOCK_BOOKS, "/api/batches")),
     # an online-store checkout, found by its reference
     "inventory": Flavor(ROOT / "envs" / "inventory-local.env", ("FLOW-ORDER-001",),
-                        Books("INVENTORY_ADMIN_EMAIL", "INVENTORY_ADMIN_PASSWORD", "/api/inventory/stock",
-                              "/api/shop/orders/{id}")),
+                        Books("/api/auth/login", "INVENTORY_ADMIN_EMAIL", "INVENTORY_ADMIN_PASSWORD", "flow_orders",
+                              "/api/shop/orders/{id}", frozenset({"cancelled"}), STOCK_BOOKS,
+                              "/api/inventory/stock")),
+    # a vendor's product (found by its SKU) and a buyer's order of it (by its reference), paid and refunded
+    "realserv": Flavor(ROOT / "envs" / "realserv-local.env", ("MKT-REFUND-001",),
+                       Books("/firebase/v1/accounts:signInWithPassword?key=${REALSERV_FIREBASE_API_KEY}",
+                             "REALSERV_ADMIN_EMAIL", "REALSERV_ADMIN_PASSWORD", "market_orders",
+                             "/order/api/orders/{id}", frozenset({"cancelled", "refunded"}),
+                             frozenset({"market_payments", "market_notifications"}), token_field="idToken"),
+                       ("--confirm-live-payment",)),
 }
 
 
@@ -85,10 +104,16 @@ def cleanup(envs: Path, env: str, reports: Path, *extra: str) -> subprocess.Comp
         cwd=ROOT, env=_clean_environ(), capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
+def env_values(base: Path) -> dict[str, str]:
+    """An env file's values as golive reads them (a reference may name a variable defined further down)."""
+    raw = parse_env_file(base)[0]
+    return {key: resolve(value, raw, set()) for key, value in raw.items()}
+
+
 def production_like(tmp_path: Path, changes: dict[str, str],
                     base: Path = LOCAL_ENV) -> Iterator[tuple[SandboxProcess, Path]]:
     """A sandbox that outlives the runs (as a real target does), and a production-kind env for it."""
-    values = {key: value or "" for key, value in dotenv_values(base).items()}
+    values = env_values(base)
     sandbox = SandboxProcess({**values, **changes}, tmp_path / "sandbox.log", cwd=ROOT)
     sandbox.start()
     try:
@@ -183,12 +208,12 @@ def standalone(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple
     yield from production_like(tmp_path, {"SANDBOX_DATABASE_URL": PG_URL} if request.param == "postgresql" else {})
 
 
-def run_creating_checks(envs: Path, reports: Path, crash_at: str = "",
-                        checks: tuple[str, ...] = CREATING_CHECKS) -> subprocess.CompletedProcess[str]:
+def run_creating_checks(envs: Path, reports: Path, crash_at: str = "", checks: tuple[str, ...] = CREATING_CHECKS,
+                        flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     selection = [argument for check in checks for argument in ("--check", check)]
     return subprocess.run(
         [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", "--env", "prodlike",
-         f"--envs-dir={envs}", "--allow-writes", *selection],
+         f"--envs-dir={envs}", "--allow-writes", *flags, *selection],
         cwd=ROOT, env=_clean_environ(**({"GOLIVE_SELFTEST_CRASH_AT": crash_at} if crash_at else {})),
         capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL)
 
@@ -220,7 +245,7 @@ class Ledgered:
 
     def __init__(self, sandbox: SandboxProcess, base: Path, books: Books | None) -> None:
         self.sandbox, self.books = sandbox, books
-        self.values = {key: value or "" for key, value in dotenv_values(base).items()}
+        self.values = env_values(base)
         self._headers: dict[str, str] = {}
 
     def _admin(self, client: httpx.Client) -> dict[str, str]:
@@ -228,14 +253,15 @@ class Ledgered:
         assert self.books is not None
         if self._headers:
             return self._headers
-        login = client.post("/api/auth/login", json={"email": self.values[self.books.email],
-                                                      "password": self.values[self.books.password]})
+        path = resolve(self.books.login_path, self.values, set())
+        login = client.post(path, json={"email": self.values[self.books.email],
+                                        "password": self.values[self.books.password], "returnSecureToken": True})
         assert login.status_code == 200, login.text
-        self._headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        self._headers = {"Authorization": f"Bearer {login.json()[self.books.token_field]}"}
         return self._headers
 
     def stock(self) -> list[dict[str, object]]:
-        if self.books is None:
+        if self.books is None or self.books.stock_path is None:
             return []
         with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
             answer = client.get(self.books.stock_path, headers=self._admin(client))
@@ -244,16 +270,19 @@ class Ledgered:
 
     def left(self, start: int, before: list[dict[str, object]]) -> set[tuple[str, str]]:
         journal = writes(self.sandbox.log_path, start)
-        if self.books is None:
+        books = self.books
+        if books is None:
             return left_behind(journal)
-        placed = {entry["key"] for entry in journal if entry["table"] == "flow_orders" and entry["action"] == "insert"}
-        left = set()
+        left = left_behind([entry for entry in journal if entry["table"] not in {books.orders_table, *books.kept}])
+        placed = {entry["key"] for entry in journal
+                  if entry["table"] == books.orders_table and entry["action"] == "insert"}
         with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
             headers = self._admin(client)
-            for order_id in sorted(placed):
-                status = client.get(self.books.order_path.replace("{id}", order_id), headers=headers).json()["status"]
-                if status != "cancelled":
-                    left.add(("flow_orders", f"{order_id} ({status})"))
+            for order_id in sorted(placed, key=int):
+                answer = client.get(books.order_path.replace("{id}", order_id), headers=headers)
+                assert answer.status_code == 200, answer.text
+                if answer.json()["status"] not in books.undone:
+                    left.add((books.orders_table, f"{order_id} ({answer.json()['status']})"))
         if self.stock() != before:
             left.add(("stock", "changed"))
         return left
@@ -283,9 +312,9 @@ def test_a_flavor_run_killed_at_any_create_point_leaves_nothing_after_cleanup(fl
     sandbox, envs, chosen, signals = flavor
     ledgered = Ledgered(sandbox, chosen.env, chosen.books)
     # a first run lets the target seed what it seeds on first use (the tracker's demo family)
-    run_creating_checks(envs, tmp_path / "first", checks=chosen.checks)
+    run_creating_checks(envs, tmp_path / "first", checks=chosen.checks, flags=chosen.flags)
     start, before = sandbox.log_path.stat().st_size, ledgered.stock()
-    whole = run_creating_checks(envs, tmp_path / "whole", checks=chosen.checks)
+    whole = run_creating_checks(envs, tmp_path / "whole", checks=chosen.checks, flags=chosen.flags)
     verdict = json.loads((tmp_path / "whole" / "verdict.json").read_text())
     # a production-kind flavor env is NO-GO on its missing sign-offs; the checks themselves pass
     assert {check["status"] for check in verdict["checks"]} == {"passed"}, whole.stdout[-3000:]
@@ -293,19 +322,19 @@ def test_a_flavor_run_killed_at_any_create_point_leaves_nothing_after_cleanup(fl
     assert any(entry["action"] == "insert" for entry in journal), "the checks really create"
     assert ledgered.left(start, before) == set()
     kill_at_every_create_point(sandbox, envs, tmp_path, *intents_and_creates(tmp_path / "whole" / "ledger.jsonl"),
-                               chosen.checks, ledgered, signals)
+                               chosen.checks, ledgered, signals, chosen.flags)
 
 
 def kill_at_every_create_point(sandbox: SandboxProcess, envs: Path, tmp_path: Path, intents: int, creates: int,
                                checks: tuple[str, ...], ledgered: Ledgered | None = None,
-                               signals: tuple[str, ...] = ("KILL", "INT")) -> None:
+                               signals: tuple[str, ...] = ("KILL", "INT"), flags: tuple[str, ...] = ()) -> None:
     points = [f"intent:{n}" for n in range(1, intents + 1)] + [f"created:{n}" for n in range(1, creates + 1)]
     for signal_name in signals:
         for point in points:
             reports = tmp_path / f"{signal_name}-{point.replace(':', '-')}"
             start = sandbox.log_path.stat().st_size
             before = ledgered.stock() if ledgered else []
-            killed = run_creating_checks(envs, reports, f"{point}:{signal_name}", checks)
+            killed = run_creating_checks(envs, reports, f"{point}:{signal_name}", checks, flags)
             assert killed.returncode != 0, f"{point}:{signal_name} did not stop the run"
             swept = cleanup(envs, "prodlike", reports)
             assert swept.returncode == 0, f"{point}:{signal_name}: {swept.stdout}{swept.stderr}"
