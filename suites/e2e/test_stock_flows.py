@@ -18,8 +18,8 @@ import httpx
 from golive import check, expect, not_applicable, redaction, required, unverified
 from golive.adapters.stock import Call, StockAdapter, StockRow
 from golive.expect import where
-from golive.ledger import Sweep
 from golive.http import HttpClient
+from golive.ledger import Sweep
 from golive.probes.stock import (
     AuditEntry,
     Entry,
