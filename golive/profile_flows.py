@@ -34,6 +34,10 @@ class FlowPaths(Strict):
     audit: OptionalPath = Field(default=None, description="GET: the audit trail / stock movements (?reference=)")
     purchase: OptionalPath = Field(default=None, description="POST: checkout / order create")
     order: OptionalPath = Field(default=None, description="GET with {id}")
+    orders: OptionalPath = Field(
+        default=None,
+        description="GET ?reference=: the orders (and POS bills) placed with a reference; a crashed run's "
+                    "orders are found by it and cancelled (without it, cleanup asks for a look by hand)")
     cancel: OptionalPath = Field(default=None, description="POST with {id}")
     returns: OptionalPath = Field(default=None, description="POST with {id}")
     status: OptionalPath = Field(default=None, description="POST with {id}: the next status")

@@ -298,6 +298,13 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
         with session_of(request) as session:
             return {"items": [p.as_json() for p in session.scalars(select(MarketProduct).order_by(MarketProduct.id))]}
 
+    @router.get("/catalog/api/admin/products", dependencies=[admin])
+    def products_by_sku(request: Request, sku: str = "") -> dict[str, Any]:
+        """The admin's product search by SKU: a product whose listing answer was lost is found by it."""
+        with session_of(request) as session:
+            found = session.scalars(select(MarketProduct).where(MarketProduct.sku == sku).order_by(MarketProduct.id))
+            return {"items": [p.as_json() for p in found]}
+
     @router.post("/catalog/api/vendor/products", status_code=201)
     def add_product(body: NewProduct, request: Request, account: Account = vendor) -> dict[str, Any]:
         with session_of(request) as session:
@@ -344,6 +351,14 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
         if account.role != "admin" and account.email not in {order.buyer_email, product.vendor_email if product else ""}:
             raise HTTPException(status_code=404, detail="no such order")
         return order
+
+    @router.get("/order/api/admin/orders", dependencies=[admin])
+    def orders_by_reference(request: Request, reference: str = "") -> dict[str, Any]:
+        """The admin's order search by the reference the buyer's client sent."""
+        with session_of(request) as session:
+            found = session.scalars(select(MarketOrder).where(MarketOrder.reference == reference)
+                                    .order_by(MarketOrder.id))
+            return {"items": [order.as_json() for order in found]}
 
     @router.get("/order/api/orders/{order_id}")
     def get_order(order_id: int, request: Request, account: Account = anyone) -> dict[str, Any]:

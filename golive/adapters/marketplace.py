@@ -12,11 +12,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 
 from golive import expect
 from golive.http import HttpClient
+from golive.ledger import Sweep
 from golive.outcomes import CheckFailed
 from golive.probes.records import Deletion, RecordTrip
 from golive.probes.signatures import razorpay_payment_signature
@@ -30,7 +32,7 @@ class Compensates(Protocol):
     def undo(self, description: str, method: str, url: str, *, role: str | None = None, json: Any = None,
              ok: tuple[int, ...] = ..., intent: Any = None) -> Any: ...
 
-    def intent(self, description: str, url: str) -> Any: ...
+    def intent(self, description: str, url: str, *, sweep: Sweep | None = None) -> Any: ...
 
     def refused(self, intent: Any, status: int) -> None: ...
 
@@ -149,7 +151,10 @@ class MarketplaceFlows:
 
     def list_product(self, vendor: Account, price_paise: int) -> dict[str, Any]:
         url, sku = self.url("catalog", "/api/vendor/products"), f"GOLIVE-{secrets.token_hex(3).upper()}"
-        intent = self.compensate.intent(f"delete test product {sku} of {vendor.email}", url)
+        # the SKU is golive's choice: the admin's product search finds a listing whose answer was lost
+        found = Sweep(f"{self.url('catalog', '/api/admin/products')}?{urlencode({'sku': sku})}", "DELETE",
+                      self.url("catalog", "/api/admin/products/{id}"), role=self.spec.admin_role)
+        intent = self.compensate.intent(f"delete test product {sku} of {vendor.email}", url, sweep=found)
         response = self.http.post(url, headers=vendor.headers,
                                   json={"sku": sku, "name": f"golive test item {self.compensate.tag}",
                                         "price_paise": price_paise})
@@ -171,11 +176,20 @@ class MarketplaceFlows:
                       "catalog listing", "CatalogService must list products to buyers")
         return body["items"]
 
-    def place_order(self, buyer: Account, product: dict[str, Any], quantity: int) -> dict[str, Any]:
+    def order_reference(self) -> str:
+        """One reference per order, starting with the run tag: the admin's order search finds the one
+        order whose answer was lost, never an order another check is still using."""
+        return f"{self.compensate.tag}-{secrets.token_hex(3)}"
+
+    def place_order(self, buyer: Account, product: dict[str, Any], quantity: int,
+                    reference: str | None = None) -> dict[str, Any]:
         url = self.url("order", "/api/orders")
-        intent = self.compensate.intent(f"cancel test order of {buyer.email} (reference {self.compensate.tag})", url)
+        reference = reference or self.order_reference()
+        found = Sweep(f"{self.url('order', '/api/admin/orders')}?{urlencode({'reference': reference})}", "POST",
+                      self.url("order", "/api/admin/orders/{id}/cancel"), role=self.spec.admin_role)
+        intent = self.compensate.intent(f"cancel test order of {buyer.email} (reference {reference})", url, sweep=found)
         response = self.http.post(url, headers=buyer.headers,
-                                  json={"product_id": product["id"], "quantity": quantity, "reference": self.compensate.tag})
+                                  json={"product_id": product["id"], "quantity": quantity, "reference": reference})
         self.compensate.refused(intent, response.status_code)
         order = answer(response, 201, "order placement", "OrderService must accept a buyer's order")
         self.compensate.undo(f"cancel test order {order['id']}", "POST",
@@ -253,9 +267,10 @@ class MarketplaceFlows:
 
     def stored_order(self, buyer: Account, product: dict[str, Any]) -> tuple[StoredRecord, dict[str, Any]]:
         """An order; orders are kept for the books, so its deletion is the admin's cancel."""
-        order = self.place_order(buyer, product, quantity=1)
+        reference = self.order_reference()
+        order = self.place_order(buyer, product, quantity=1, reference=reference)
         url = self.url("order", f"/api/orders/{order['id']}")
-        record = StoredRecord("order", f"order {order['id']}", {"reference": self.compensate.tag, "status": "created"},
+        record = StoredRecord("order", f"order {order['id']}", {"reference": reference, "status": "created"},
                               lambda: self._read(url, buyer.headers, "reading the test order back"),
                               lambda: self._delete("POST", self.url("order", f"/api/admin/orders/{order['id']}/cancel")),
                               deletion="cancelled")

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 
 from golive.http import HttpClient
+from golive.ledger import Sweep
 from golive.outcomes import CheckFailed
 from golive.profile import Profile
 from golive.profile_flows import Flows
@@ -114,6 +116,7 @@ class StockAdapter(Protocol):
     def cancel_call(self, order_id: str) -> Call: ...
     def return_call(self, order_id: str, lines: list[tuple[str, int]]) -> Call: ...
     def status_call(self, order_id: str, status: str) -> Call: ...
+    def order_sweep(self, reference: str, role: str, ok: tuple[int, ...]) -> Sweep | None: ...
     def scan(self, code: str) -> str: ...
     def order_from(self, response: httpx.Response) -> Order: ...
     def order(self, order_id: str) -> Order: ...
@@ -210,6 +213,15 @@ class HttpStockAdapter:
     def cancel_call(self, order_id: str) -> Call:
         return Call(f"cancel order {order_id}", "POST", self.url(str(self.flows.paths.cancel), id=order_id),
                     self.flows.buyer_role)
+
+    def order_sweep(self, reference: str, role: str, ok: tuple[int, ...]) -> Sweep | None:
+        """How cleanup finds the orders placed with ``reference`` when the answer never came back, and
+        cancels each as ``role`` (None: the profile names no order list or no cancellation)."""
+        listing, cancel = self.flows.paths.orders, self.flows.paths.cancel
+        if not listing or not cancel:
+            return None
+        return Sweep(f"{self.url(listing)}?{urlencode({'reference': reference})}", "POST",
+                     self.url(cancel), role=role, ok=ok)
 
     def status_call(self, order_id: str, status: str) -> Call:
         return Call(f"order {order_id} -> {status}", "POST", self.url(str(self.flows.paths.status), id=order_id),

@@ -165,6 +165,13 @@ def audit_filters(request: Request) -> list[Any]:
     return conditions
 
 
+def reference_filter(request: Request) -> list[Any]:
+    """``?reference=``: the orders placed with that reference (a client finds an order whose
+    answer it never got by the reference it sent)."""
+    reference = request.query_params.get("reference")
+    return [FlowOrder.reference == reference] if reference is not None else []
+
+
 def inventory_router(settings: Settings) -> APIRouter:
     """The inventory system's stock API and online store (mounted before the flavor's demo routes)."""
     flow = Flow(settings, LevelStore())
@@ -299,11 +306,14 @@ def inventory_router(settings: Settings) -> APIRouter:
 
     @router.get("/api/shop/orders", dependencies=[buyer])
     async def shop_orders(request: Request) -> dict[str, Any]:
+        """The caller's online-store orders, oldest first; ``?reference=`` those carrying it."""
         actor: Account = request.state.account
+        conditions = reference_filter(request)
 
         def work(session: Session) -> list[dict[str, Any]]:
             orders = session.scalars(select(FlowOrder).where(FlowOrder.channel == "checkout",
-                                                             FlowOrder.customer == actor.email).order_by(FlowOrder.id))
+                                                             FlowOrder.customer == actor.email, *conditions)
+                                     .order_by(FlowOrder.id))
             return [order_json(session, order) for order in orders]
 
         return {"items": await flow.run(request, work, write=False)}
@@ -394,11 +404,13 @@ def arogya_router(settings: Settings) -> APIRouter:
 
     @router.get("/api/orders", dependencies=[staff])
     async def list_orders(request: Request) -> dict[str, Any]:
-        """The orders the caller reaches (the same rule as reachable_order), oldest first."""
+        """The orders the caller reaches (the same rule as reachable_order), oldest first;
+        ``?reference=`` those carrying it (API orders and POS bills alike)."""
         actor: Account = request.state.account
+        conditions = reference_filter(request)
 
         def work(session: Session) -> list[dict[str, Any]]:
-            query = select(FlowOrder).order_by(FlowOrder.id)
+            query = select(FlowOrder).where(*conditions).order_by(FlowOrder.id)
             if not unscoped(actor):
                 mapping = session.get(StoreUser, actor.email)
                 own = FlowOrder.customer == actor.email

@@ -168,3 +168,19 @@ def test_fault_refund_leaves_order_paid(market):
     _, order = paid_order(client, buyer)
     assert client.post(f"/order/api/admin/orders/{order['id']}/cancel", headers=as_role(client, "admin")).json()["status"] == "cancelled"
     assert client.get(f"/payment/api/checkout/by-order/{order['id']}", headers=buyer).json()["status"] == "refunded"
+
+
+def test_the_admin_finds_products_by_sku_and_orders_by_reference(market):
+    client = market()
+    buyer, admin = as_role(client, "customer"), as_role(client, "admin")
+    product = client.get("/catalog/api/products", headers=buyer).json()["items"][0]
+    order = client.post("/order/api/orders", json={"product_id": product["id"], "quantity": 1, "reference": "golive-r1"},
+                        headers=buyer).json()
+    client.post("/order/api/orders", json={"product_id": product["id"], "quantity": 1, "reference": "golive-r2"},
+                headers=buyer)
+    found = client.get("/order/api/admin/orders", params={"reference": "golive-r1"}, headers=admin).json()["items"]
+    assert [item["id"] for item in found] == [order["id"]]
+    by_sku = client.get("/catalog/api/admin/products", params={"sku": product["sku"]}, headers=admin).json()["items"]
+    assert [item["id"] for item in by_sku] == [product["id"]]
+    assert client.get("/catalog/api/admin/products", params={"sku": "NONE"}, headers=admin).json()["items"] == []
+    assert client.get("/order/api/admin/orders", params={"reference": "golive-r1"}, headers=buyer).status_code == 403

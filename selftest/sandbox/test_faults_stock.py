@@ -267,3 +267,19 @@ def test_store_users_reach_only_their_stores_orders(arogya: Any) -> None:
     assert client.post(f"/api/orders/{elsewhere['id']}/cancel", headers=store).status_code == 404
     own_store = arogya_order(client, admin).json()  # placed by the admin at the store user's store
     assert client.get(f"/api/orders/{own_store['id']}", headers=store).status_code == 200
+
+
+def test_orders_are_found_by_their_reference(inventory: Any, arogya: Any) -> None:
+    client, _, customer = inventory()
+    placed = checkout(client, customer, 1).json()
+    found = client.get("/api/shop/orders", headers=customer, params={"reference": "golive-shop"}).json()["items"]
+    assert [order["id"] for order in found] == [placed["id"]]  # not the customer's seeded order
+    assert client.get("/api/shop/orders", headers=customer, params={"reference": "other"}).json()["items"] == []
+    client, admin, store = arogya()
+    ordered = arogya_order(client, store, 1).json()
+    bill = client.post("/api/pos/bills", headers=store, json={
+        "items": [{"code": "AA-TUL-100", "quantity": 1}], "reference": "golive-arogya"}).json()
+    for who in (admin, store):  # API orders and POS bills alike, as the admin and as the store user
+        found = client.get("/api/orders", headers=who, params={"reference": "golive-arogya"}).json()["items"]
+        assert [order["id"] for order in found] == [ordered["id"], bill["id"]]
+    assert client.get("/api/orders", headers=admin, params={"reference": "sandbox-"}).json()["items"] == []

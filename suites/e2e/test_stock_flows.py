@@ -19,6 +19,7 @@ from golive import check, expect, not_applicable, redaction, required, unverifie
 from golive.adapters.stock import Call, StockAdapter, StockRow
 from golive.expect import where
 from golive.http import HttpClient
+from golive.ledger import Sweep
 from golive.probes.stock import (
     AuditEntry,
     Entry,
@@ -62,15 +63,22 @@ def send(stock: StockAdapter, call: Call, expected: tuple[int, ...], title: str,
     return response
 
 
-def announce(compensate, call: Call):  # type: ignore[no-untyped-def]
+def announce(compensate, call: Call, sweep: Sweep | None = None):  # type: ignore[no-untyped-def]
     """Tell the ledger what ``call`` is about to change, before it is sent (its inverse is known
-    only once it went through: an inverse of a change that never happened would corrupt stock)."""
-    return compensate.intent(f"undo {call.description} ({compensate.tag})", call.url)
+    only once it went through: an inverse of a change that never happened would corrupt stock);
+    ``sweep``: how cleanup finds it by its reference if its answer never comes back."""
+    return compensate.intent(f"undo {call.description} ({compensate.tag})", call.url, sweep=sweep)
 
 
-def sent(stock: StockAdapter, compensate, call: Call, **kwargs):  # type: ignore[no-untyped-def]
+def order_sweep(stock: StockAdapter, call: Call, role: str | None = None) -> Sweep | None:
+    """Orders placed by ``call`` are found by the reference it carries, and cancelled (restocked)."""
+    return stock.order_sweep(str((call.json or {})["reference"]), role or call.role, CANCEL_OK)
+
+
+def sent(stock: StockAdapter, compensate, call: Call, sweep: Sweep | None = None,  # type: ignore[no-untyped-def]
+         **kwargs):
     """``call`` announced to the ledger, then sent; an error answer settles the announcement."""
-    intent = announce(compensate, call)
+    intent = announce(compensate, call, sweep)
     response = stock.send(call, **kwargs)
     compensate.refused(intent, response.status_code)
     return intent, response
@@ -87,7 +95,8 @@ def undo_later(compensate, call: Call, *, role: str | None = None,  # type: igno
 def purchase(stock: StockAdapter, compensate,  # type: ignore[no-untyped-def]
              lines: list[tuple[str, int]], location: str):
     """Place a tagged order and register its cancellation (which restocks) before going on."""
-    intent, response = sent(stock, compensate, stock.purchase_call(lines, location, reference_of(compensate)))
+    call = stock.purchase_call(lines, location, reference_of(compensate))
+    intent, response = sent(stock, compensate, call, order_sweep(stock, call))
     expect.status(response, CREATED, "a sample order was refused",
                   fix="check the order route, the buyer's role and the sample's stock")
     order = stock.order_from(response)
@@ -319,8 +328,8 @@ def test_checkout_refuses_more_than_stock(http, flows, stock, compensate):
         expect.status(page, 200, "the checkout page does not load", fix="deploy the checkout page")
     key = (flows.sample.sku, flows.sample.location)
     before = snapshot(stock, key)
-    intent, response = sent(stock, compensate, stock.purchase_call([(sample_code(flows), before[key] + 1)],
-                                                                   flows.sample.location, reference_of(compensate)))
+    call = stock.purchase_call([(sample_code(flows), before[key] + 1)], flows.sample.location, reference_of(compensate))
+    intent, response = sent(stock, compensate, call, order_sweep(stock, call))
     if response.status_code in CREATED:
         undo_later(compensate, stock.cancel_call(stock.order_from(response).id), ok=CANCEL_OK, intent=intent)
     expect.status(response, REFUSED, f"an order of {before[key] + 1} (stock {before[key]}) was not refused",
@@ -364,7 +373,8 @@ def test_pos_login_and_billing(profile, http, flows, stock, compensate):
     before = snapshot(stock, key)
     token = body.get("access_token") or body.get("token")
     reference = reference_of(compensate)
-    intent = compensate.intent(f"cancel POS bill {reference}", service.url(pos.bill_path))
+    bills = stock.order_sweep(reference, pos.role, CANCEL_OK)  # a POS bill is an order of the store's
+    intent = compensate.intent(f"cancel POS bill {reference}", service.url(pos.bill_path), sweep=bills)
     bill = http.post(service.url(pos.bill_path), headers={"Authorization": f"Bearer {token}"},
                      json={"items": [{"code": sample_code(flows), "quantity": 1}], "reference": reference})
     compensate.refused(intent, bill.status_code)
@@ -394,7 +404,8 @@ def test_concurrent_orders_never_oversell(profile, flows, stock, compensate, rea
     with HttpClient(timeout=profile.http_timeout_s, redactor=redaction.current(), reachability=reachability,
                     budget=request_budget, safety="mutating", retries=0) as racing:
         headers = stock.headers(call.role)
-        intents = [announce(compensate, call) for _ in range(flows.concurrency)]  # all before the race starts
+        # all before the race starts; the buyers share one reference: a sweep finds (and cancels) each
+        intents = [announce(compensate, call, order_sweep(stock, call)) for _ in range(flows.concurrency)]
         with ThreadPoolExecutor(max_workers=flows.concurrency) as pool:
             responses = list(pool.map(lambda _: racing.post(call.url, json=call.json, headers=headers),
                                       range(flows.concurrency)))
