@@ -37,7 +37,7 @@ CONNECT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout)
 MAX_ATTACHED_BODY = 16_000
 USER_AGENT = "golive/0.1 (+go-live checks)"
 # Longest a request waits out rate limiting in total before its check ends broken.
-MAX_RATE_LIMIT_WAIT_S = 30.0
+MAX_RATE_LIMIT_WAIT_S = 65.0  # one typical per-minute window: a limit another check tripped on purpose clears
 # Re-sends after a rate-limited answer: enough to ride out one window, few enough to stay polite.
 RATE_LIMIT_RETRIES = 3
 # A 429 without Retry-After: wait this long, doubling per re-send.

@@ -168,7 +168,8 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
         if principal.role not in allowed:
             if request.app.state.sandbox.settings.faults.active("role_refusal_unauthorized"):
                 # still refused, with the status that means "who are you?" rather than "not you"
-                raise _unauthorized("Insufficient role")
+                raise HTTPException(status_code=401, detail="Insufficient role",
+                                    headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
             raise HTTPException(status_code=403, detail="Insufficient role")
         return principal
 

@@ -69,6 +69,8 @@ def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
     schema = _resolve(document, spec.get("schema", {}))
     kind = schema.get("type", "string") if isinstance(schema, dict) else "string"
     example = spec.get("example", schema.get("example") if isinstance(schema, dict) else None)
+    if example is None and isinstance(schema, dict) and isinstance(schema.get("examples"), list) and schema["examples"]:
+        example = schema["examples"][0]  # JSON Schema's (OpenAPI 3.1) list of examples
     detail = schema if isinstance(schema, dict) else {}
     return Parameter(str(spec["name"]), str(spec["in"]), bool(spec.get("required", spec["in"] == "path")),
                      str(kind), example, str(detail.get("format", "")), str(detail.get("pattern", "")),

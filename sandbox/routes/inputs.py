@@ -13,6 +13,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
+from fastapi import Path as FastApiPath
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select, text
 
@@ -152,7 +153,8 @@ def build_router(settings: Settings) -> APIRouter:
             return JSONResponse([{"sku": p.sku, "name": p.name, "price_paise": p.price_paise} for p in products])
 
     @router.get("/api/products/sku/{sku}")
-    def product_by_sku(sku: str, request: Request, principal: Principal | None = Depends(product_reader)) -> Response:
+    def product_by_sku(request: Request, sku: str = FastApiPath(examples=["ASH-250"]),
+                       principal: Principal | None = Depends(product_reader)) -> Response:
         pattern = SKU_CATASTROPHIC if faults.active("redos_sku_validation") else SKU
         if len(sku) > 64 or not pattern.match(sku):
             return _problem(422, [{"loc": ["path", "sku"], "msg": "not a SKU like ASH-250"}])

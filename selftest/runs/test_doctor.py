@@ -80,3 +80,19 @@ def test_a_path_that_404s_an_empty_object_list_and_an_unsaid_critical_section(ru
            "where the list's items are" in found
     assert any(line.startswith("✗ webhooks: unsaid") and "critical" in line and "SEC-WEBHOOK-001" in line
                for line in found)
+
+
+def test_a_login_that_wants_a_form_is_one_line_saying_so(tmp_path):
+    """The sandbox's OAuth2 form login (SANDBOX_LOGIN=form) against a profile that posts JSON."""
+    values = {key: value or "" for key, value in dotenv_values(LOCAL_ENV).items()}
+    sandbox = SandboxProcess({**values, "SANDBOX_LOGIN": "form"}, tmp_path / "sandbox.log", cwd=ROOT)
+    sandbox.start()
+    try:
+        env = {"GOLIVE_ENV_KIND": "staging", "GOLIVE_SANDBOX": "off", **sandbox.exported_env()}
+        code, lines = doctor(project(tmp_path, env))
+    finally:
+        sandbox.stop()
+    assert code == 1
+    logins = [line for line in problems(lines) if "login as" in line]
+    assert logins and all("HTTP 422: body fields missing (username, password) — does the endpoint want a form?"
+                          in line and "strategy: form" in line for line in logins), logins

@@ -249,12 +249,17 @@ def started_sandbox(request, tmp_path) -> Iterator[tuple[SandboxProcess, dict[st
         sandbox.stop()
 
 
+def env_quoted(value: str) -> str:
+    """A value as an env file line holds it: double-quoted, with its newlines and quotes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
 def run_against(sandbox: SandboxProcess, values: dict[str, str], tmp_path: Path, changes: dict[str, str]) -> Run:
     """golive with the sandbox's env values plus ``changes`` (what golive believes), the sandbox as it runs."""
     envs = tmp_path / "envs"
     envs.mkdir()
     merged = {**values, "GOLIVE_SANDBOX": "off", **sandbox.exported_env(), **changes}
-    (envs / "target.env").write_text("".join(f"{key}={value}\n" for key, value in merged.items()))
+    (envs / "target.env").write_text("".join(f"{key}={env_quoted(value)}\n" for key, value in merged.items()))
     return golive(tmp_path / "reports", "--env", "target", f"--envs-dir={envs}", *selection(*AUTH_CHECKS),
                   timeout_s=300)
 

@@ -563,11 +563,11 @@ def test_a_503_is_evidence_unless_it_says_when_to_come_back():
         assert http.get(f"{API}/api/products").status_code == 200
     assert clock.sleeps == [4.0]
 
-    maintenance = Answers(clock, too_many("60", status=503))
+    maintenance = Answers(clock, too_many("600", status=503))
     with limited_client(maintenance, clock) as http, pytest.raises(RateLimited) as raised:
         http.get(f"{API}/api/products")
     assert str(raised.value) == (f"the target is overloaded or in maintenance: HTTP 503 on GET {API}/api/products "
-                                 "(Retry-After: 60; waiting 60 s more is beyond golive's 30 s); retry when it is back")
+                                 "(Retry-After: 600; waiting 600 s more is beyond golive's 65 s); retry when it is back")
 
 
 def test_re_sends_spend_the_request_budget_and_stop_when_it_is_spent():
