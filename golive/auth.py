@@ -108,9 +108,6 @@ class Credential(httpx.Auth):
             request.headers[self.csrf[0]] = self.csrf[1]
 
 
-Tokens = Credential  # the name checks used before login strategies
-
-
 def is_compact_jwt(value: str) -> bool:
     parts = value.split(".")
     if len(parts) != 3 or not all(parts[:2]):

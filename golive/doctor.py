@@ -8,7 +8,6 @@ is one line saying what to change.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,7 +37,7 @@ class Report:
         return sum(mark == PROBLEM for mark, _ in self.lines)
 
 
-def describe(credential: Credential, now: float) -> str:
+def describe(credential: Credential) -> str:
     """What a login gave, as a person reads it: a JWT with its claims and lifetime, or an opaque credential."""
     if not credential.is_jwt:
         return f"{credential.kind} in {credential.where}"
@@ -89,7 +88,7 @@ def check_logins(settings: Settings, http: HttpClient, report: Report) -> dict[s
             report.add(PROBLEM, f"login as {role}: {error}")
             continue
         credentials[role] = credential
-        report.add(OK, f"login as {role} ({auth.login.strategy}): {describe(credential, time.time())}")
+        report.add(OK, f"login as {role} ({auth.login.strategy}): {describe(credential)}")
     return credentials
 
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 import httpx
 
 from golive.outcomes import CheckFailed, Inconclusive, RateLimited
-from golive.probes.control import Judgement, Outcome, judge, judge_write
+from golive.probes.control import Judgement, Outcome
 from golive.probes.findings import Finding
 
 MAX_BODY_IN_MESSAGE = 300
@@ -78,20 +78,6 @@ def json_body(response: httpx.Response, title: str):  # type: ignore[no-untyped-
             found=f"{response.headers.get('content-type', 'no content type')}: {snippet(response) or 'empty'}",
             where=where(response),
         ) from None
-
-
-def refused(control: httpx.Response, probe: httpx.Response, title: str, *, tested: str, fix: str = "",
-            anonymous: httpx.Response | None = None) -> None:
-    """The probe (the request with ``tested``: "a token signed with alg none") must be refused where the
-    control (the same request without it) was accepted. ``title`` says what acceptance means ("GET /x
-    accepts a token with alg none"). With ``anonymous`` (a write proven without writing: unparseable
-    bodies) the anonymous baseline must be stopped at the guard first.
-
-    Inconclusive (unverified) when the control was not accepted; broken when the target rate-limits.
-    """
-    judgement = (judge_write(control.status_code, anonymous.status_code, probe.status_code) if anonymous is not None
-                 else judge(control.status_code, probe.status_code))
-    settle(judgement, control, probe, title, tested=tested, fix=fix)
 
 
 def settle(judgement: Judgement, control: httpx.Response, probe: httpx.Response, title: str, *, tested: str,
