@@ -252,3 +252,31 @@ def run_undos(ledger: Ledger, undos: Iterable[Undo], send: Send, *, masked: str 
             problems.append(f"{undo.description}: {undo.method} {undo.url} answered HTTP {status}, "
                             f"expected one of {list(undo.ok)}")
     return problems
+
+
+@dataclass(frozen=True)
+class RunCreates:
+    """What one run (one tag) announced it would create, and what is still on the target: the
+    verdict's answer to the post-deploy step "everything created is undone"."""
+
+    tag: str
+    announced: int
+    undone: int
+    not_created: int
+    left: tuple[Pending, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "announced": self.announced, "undone": self.undone,
+                "not_created": self.not_created,
+                "left": [{"description": item.description, "env": item.env, "service": item.service}
+                         for item in self.left]}
+
+
+def creates_of_run(ledger: Ledger, tag: str) -> RunCreates:
+    entries = ledger.entries()
+    announced = {entry["id"] for entry in entries if entry["event"] == "intent" and entry.get("tag") == tag}
+    settled = {entry["id"]: entry.get("outcome", "") for entry in entries
+               if entry["event"] == "undone" and entry["id"] in announced}
+    not_created = sum(1 for outcome in settled.values() if outcome.startswith("not created"))
+    left = tuple(item for item in ledger.pending() if item.tag == tag)
+    return RunCreates(tag, len(announced), len(settled) - not_created, not_created, left)

@@ -46,7 +46,7 @@ from golive.report.terminal import colour_of, panel_lines
 from golive.safety import Flags, missing_flags, writes_refused
 from golive.sandbox_process import SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
-from golive.ledger import run_tag
+from golive.ledger import LEDGER_FILE, Ledger, creates_of_run, run_tag
 from golive.verdict import CheckResult, decide
 
 # --observe and its window live in their own plugin module (options, loop, report section)
@@ -788,6 +788,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for r in state.results.values()
     ]
     results.sort(key=lambda r: (not r.critical, r.section, r.id, r.param))
+    creates = creates_of_run(Ledger(state.reports_dir / LEDGER_FILE), run_tag())
+    if creates.left:
+        shown = "; ".join(item.description for item in creates.left[:3]) + ("; …" if len(creates.left) > 3 else "")
+        state.run_problems.append(
+            f"this run left {len(creates.left)} thing{'s' if len(creates.left) != 1 else ''} it created on the "
+            f"target ({shown}): run `golive cleanup --env {settings.env_name}`")
     checklist_coverage, attestations_needed = _checklist_coverage(state)
     verdict = decide(
         results,
@@ -798,6 +804,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     )
     document = verdict_document(verdict, _run_facts(config, state, datetime.now(timezone.utc)))
     document["complete"] = completed
+    document["creates"] = creates.as_json()
     document["coverage"] = {"checklists": checklist_coverage}
     if state.gate:
         stage_by_nodeid = {nodeid: r["stage"] for nodeid, r in state.results.items()}

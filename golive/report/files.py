@@ -116,6 +116,14 @@ def render_markdown(document: dict[str, Any]) -> str:
                   f"{len(p['blocked'])} |" for p in document["prerequisites"]] + [""]
     if document["known_issues"]:
         lines += ["## Known issues", ""] + [f"- {_cell(issue)}" for issue in document["known_issues"]] + [""]
+    creates = document.get("creates") or {}
+    if creates.get("announced"):
+        lines += ["## What this run created on the target", "",
+                  f"{creates['announced']} created or attempted · {creates['undone']} undone · "
+                  f"{creates['not_created']} refused by the target · {len(creates['left'])} left "
+                  f"(run tag `{creates['tag']}`)", ""]
+        lines += [f"- left: {_cell(item['description'])} ({item['env']}/{item['service']})" for item in creates["left"]]
+        lines += [""] if creates["left"] else []
     counts = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in document["counts"].items() if count)
     lines += ["## Checks", "", counts or "no checks ran", ""]
     lines += ["| | check | title | critical | message |", "|---|---|---|---|---|"]

@@ -38,5 +38,9 @@ def panel_lines(document: dict[str, Any], *, outputs: list[str], limit: int = 25
                 f" · {row.get('unverified', 0)} not verified this run · {row['attested']} attested"
                 f" · {row['not_applicable']} n/a · {row['unmapped']} unmapped ({len(row['unmapped_critical'])} critical)"
             )
+    creates = document.get("creates") or {}
+    if creates.get("announced"):
+        lines.append(f"Created on the target: {creates['announced']} · undone {creates['undone']} · refused "
+                     f"{creates['not_created']} · left {len(creates['left'])} (tag {creates['tag']})")
     lines.append("Reports: " + " · ".join(outputs))
     return lines

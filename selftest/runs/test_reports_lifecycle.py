@@ -117,3 +117,23 @@ def test_a_finished_run_says_it_is_complete(tmp_path):
     assert run.verdict["complete"] is True and run.verdict["decision"] == "GO"
     results = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
     assert [r["name"] for r in results if r["name"].startswith("Go-live decision")] == ["Go-live decision: GO"]
+
+
+def test_what_a_run_created_and_did_not_undo_blocks_go_and_is_listed(tmp_path):
+    """The post-deploy step "everything created is undone" is a property of the whole run: a create
+    of this run still pending at its end (here: announced, never answered) makes it NO-GO, named."""
+    tag = "golive-selftest-leftover-1"
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "ledger.jsonl").write_text(json.dumps({
+        "event": "intent", "at": "2026-12-03T10:00:00+00:00", "id": "left-1", "tag": tag, "env": "local",
+        "service": "api", "check": "MKT-FLOW-001", "description": "cancel test order of buyer (reference r-1)",
+        "undo": None, "sweep": None,
+    }) + "\n")
+    run = golive(reports, "--env", "local", "--check", "SEC-HEADERS-001", environ={"GOLIVE_RUN_TAG": tag})
+    assert run.exit_code == 1, run.output
+    assert run.verdict["creates"]["left"] == [
+        {"description": "cancel test order of buyer (reference r-1)", "env": "local", "service": "api"}]
+    assert any(reason.startswith("this run left 1 thing it created on the target (cancel test order")
+               and "golive cleanup --env local" in reason for reason in run.verdict["reasons"]), run.verdict["reasons"]
+    assert "Created on the target: 1 · undone 0 · refused 0 · left 1" in run.output

@@ -9,7 +9,7 @@ import httpx
 
 from golive.http import HttpClient
 from golive.cleanup import Replayer, Target
-from golive.ledger import Intent, Ledger, Sweep, Undo, run_tag, run_undos, s3_target, s3_url
+from golive.ledger import Intent, Ledger, Sweep, Undo, creates_of_run, run_tag, run_undos, s3_target, s3_url
 from golive.redaction import MASK, Redactor
 
 
@@ -181,3 +181,20 @@ def test_a_signed_link_undo_asks_for_a_fresh_link_and_never_follows_one_outside_
     elsewhere = {"+919800000042": "http://127.0.0.1:10/mytracker/eyJzdWIiOiIrOTE5In0.c2ln"}
     problems = Replayer(target, send, lambda role: {"Authorization": "Bearer t"}, link_for=elsewhere.__getitem__).run(ledger, ledger.pending())
     assert len(sent) == 1 and "is not on service api of env 'prod'" in problems[0]
+
+
+def test_a_runs_creates_count_only_its_own_tag(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    undone = Undo("delete product p-1", "DELETE", "http://127.0.0.1:9/products/p-1", tag="run-a")
+    ledger.intent(Intent(undone.description, "local", "api", tag="run-a", undo=undone, id=undone.id))
+    ledger.settled(undone.id, done=True, outcome="HTTP 204")
+    refused = Intent("cancel order of buyer", "local", "api", tag="run-a")
+    ledger.intent(refused)
+    ledger.settled(refused.id, done=True, outcome="not created: HTTP 422")
+    unanswered = Intent("cancel order of vendor", "local", "api", tag="run-a")
+    ledger.intent(unanswered)
+    ledger.intent(Intent("another run's order", "local", "api", tag="run-b"))
+    creates = creates_of_run(ledger, "run-a")
+    assert (creates.announced, creates.undone, creates.not_created) == (3, 1, 1)
+    assert [item.description for item in creates.left] == ["cancel order of vendor"]
+    assert creates.as_json()["left"] == [{"description": "cancel order of vendor", "env": "local", "service": "api"}]
