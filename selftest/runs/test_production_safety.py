@@ -70,6 +70,7 @@ def test_post_deploy_against_production_without_flags_reads_only(production_like
     assert by_safety["mutating"] <= {"unverified", "not_applicable"}, by_safety
     assert by_safety.get("money", {"unverified"}) <= {"unverified", "not_applicable"}, by_safety
     assert writes(sandbox.log_path) == []
+    assert run.verdict["creates"]["left"] == [], "a write held back at the guard is not left pending"
 
 
 def test_with_allow_writes_everything_created_is_undone(production_like, tmp_path):
@@ -83,6 +84,7 @@ def test_with_allow_writes_everything_created_is_undone(production_like, tmp_pat
     created = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "insert"}
     deleted = {entry["key"] for entry in journal if entry["table"] == "payment_orders" and entry["action"] == "delete"}
     assert created and created == deleted
+    assert run.verdict["creates"]["announced"] > 0 and run.verdict["creates"]["left"] == [], run.verdict["creates"]
 
 
 def test_a_sandbox_never_outlives_a_killed_run(tmp_path):
