@@ -123,6 +123,15 @@ class Pacer:
         self._share = {url: max(1, rule.limit // max(1, workers)) for url, rule in self._rules.items()}
         self._sent: dict[str, deque[float]] = {url: deque() for url in self._rules}
 
+    def count_sent(self, url: str, method: str, wall_times: Iterable[float]) -> None:
+        """Count requests another process sent to ``url`` (at these wall-clock times) against its limit."""
+        endpoint = _without_query(url)
+        rule = self._rules.get(endpoint)
+        if rule is None or (rule.method is not None and rule.method != method.upper()):
+            return
+        now_wall, now = self.clock.wall(), self.clock.monotonic()
+        self._sent[endpoint].extend(sorted(now - max(0.0, now_wall - sent) for sent in wall_times))
+
     def wait_turn(self, url: str, method: str = "GET") -> float:
         """Sleep until ``url`` may be requested, record the request; returns the seconds waited."""
         endpoint = _without_query(url)

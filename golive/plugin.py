@@ -30,7 +30,7 @@ from golive.coverage import CheckOutcome, required_attestations, run_coverage_of
 from golive.discovery import DiscoveryError, discover_checks
 from golive.gates import GateError, GateTracker, stage_of, stage_summary, staged_checklist, stages_up_to
 from golive.config import ConfigurationError, Settings, UsageError, available_envs, load_settings, peek_env
-from golive.outcomes import Blocked, CheckFailed, Status, TargetUnreachable, unverified, worst
+from golive.outcomes import Blocked, CheckFailed, Status, TargetUnreachable, blocked, unverified, worst
 from golive.report import allure as allure_report
 from golive.report.files import (
     ReportsBusy,
@@ -47,6 +47,8 @@ from golive.safety import Flags, missing_flags, writes_refused
 from golive.sandbox_process import SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import LEDGER_FILE, Ledger, creates_of_run, run_tag
+from golive.http import HttpClient
+from golive.preflight import WORKER_INPUT_KEY, Preflight, preflight
 from golive.verdict import CheckResult, decide
 
 # --observe and its window live in their own plugin module (options, loop, report section)
@@ -81,6 +83,7 @@ class RunState:
     signoffs: Signoffs = field(default_factory=Signoffs)
     sandbox: SandboxProcess | None = None
     sandbox_ready: bool = False
+    preflight: Preflight | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     started_monotonic: float = field(default_factory=time.monotonic)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -116,6 +119,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only these check ids (repeatable, e.g. --check SEC-CORS-002)")
     group.addoption("--gate", dest="golive_gate", metavar="STAGE",
                     help="staged runbooks: run stages S0 through STAGE in order; a failed blocker stage blocks the rest")
+    group.addoption("--no-preflight", action="store_true", dest="golive_no_preflight",
+                    help="don't stop early when a role's login fails before the first check: run the checks "
+                         "that need no failed login (the others end blocked by it)")
     group.addoption("--list-checks", action="store_true", dest="golive_list_checks",
                     help="list the selected checks (id, criticality, safety, items) as JSON and run nothing")
     # the observation window (golive/observe.py); declared here, with the other options, so that pytest
@@ -230,6 +236,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.golive_gate:
         _plan_gates(config, state)
     config.pluginmanager.register(ResultCollector(state), "golive-results")
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(PreflightToWorkers(state), "golive-preflight")
     if getattr(config.option, "allure_report_dir", "missing") is None:
         config.option.allure_report_dir = str(reports / "allure-results")
         # the controller empties it; an xdist worker that did would also delete what the controller
@@ -522,15 +530,65 @@ def _check_listing(items: list[pytest.Item]) -> list[dict[str, Any]]:
     return sorted(listing.values(), key=lambda entry: entry["id"])
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtestloop(session: pytest.Session) -> bool | None:
-    state = session.config.stash.get(state_key, None)
-    if state and state.sandbox and not state.sandbox_ready:
+def _wait_for_sandbox(state: RunState) -> None:
+    if state.sandbox and not state.sandbox_ready:
         try:
             state.sandbox.wait_until_serving()
         except SandboxError as error:
             _fail_configuration(state, [str(error)], "golive: the sandbox could not start:")
         state.sandbox_ready = True
+
+
+def _run_preflight(config: pytest.Config, state: RunState) -> None:
+    """Once, in the controller, before any check runs: every role logs in (golive/preflight.py)."""
+    if state.preflight is not None or not state.active or config.option.golive_list_checks:
+        return
+    settings = state.settings
+    assert settings is not None
+    auth = settings.profile.auth
+    if config.option.golive_no_preflight or config.option.golive_checks or not auth:
+        return  # a run of named checks may need no login at all: each check logs in when it needs to
+    _wait_for_sandbox(state)
+    with HttpClient(timeout=settings.profile.http_timeout_s, redactor=redaction.current(), safety="readonly",
+                    retries=0) as http:
+        state.preflight = preflight(http, auth, str(settings.profile.service(auth.login.service).base_url))
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("golive preflight: every role logs in once before the first check")
+        for line in state.preflight.table():
+            reporter.write_line(redaction.current().text(line))
+        if state.preflight.stop:
+            reporter.write_line("golive preflight: a login failed, so the run stops early: every check is "
+                                "unverified, blocked by it (--no-preflight runs the checks that need no failed login)")
+
+
+def preflight_of(config: pytest.Config) -> Preflight | None:
+    """The preflight's logins, in the controller and in every xdist worker."""
+    state = config.stash[state_key]
+    if state.preflight is None and hasattr(config, "workerinput") and WORKER_INPUT_KEY in config.workerinput:
+        state.preflight = Preflight.from_wire(config.workerinput[WORKER_INPUT_KEY])
+    return state.preflight
+
+
+class PreflightToWorkers:
+    """Registered only where xdist is: hands each worker the preflight's logins at its start."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_configure_node(self, node: Any) -> None:
+        _run_preflight(node.config, self.state)
+        if self.state.preflight is not None:
+            node.workerinput[WORKER_INPUT_KEY] = self.state.preflight.to_wire()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    state = session.config.stash.get(state_key, None)
+    if state:
+        _wait_for_sandbox(state)
+        if not hasattr(session.config, "workerinput"):
+            _run_preflight(session.config, state)
     if not session.config.option.golive_list_checks:
         return None
     print(json.dumps(_check_listing(session.items), indent=2))
@@ -566,10 +624,13 @@ def pytest_runtest_setup(item: pytest.Item) -> Any:
     state = item.config.stash[state_key]
     if spec is None or not state.active:
         return (yield)
+    stopped = preflight_of(item.config)
+    if stopped is not None and stopped.stop is not None:
+        blocked(stopped.stop)
     stage = item.stash.get(stage_key, None)
-    blocked = state.gate.blocked_by(stage) if state.gate and stage else None
-    if blocked:
-        unverified(blocked)
+    blocked_stage = state.gate.blocked_by(stage) if state.gate and stage else None
+    if blocked_stage:
+        unverified(blocked_stage)
     # The flag requirement is settled after the fixtures: a check whose feature the profile says is
     # absent is not applicable, whatever flags it would need (its fixtures say so); any write a
     # fixture attempts meanwhile is refused (writes_refused) and makes the check unverified.

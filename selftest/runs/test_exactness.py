@@ -302,3 +302,27 @@ def test_json_posted_to_a_form_login_is_one_root_cause_per_role(started_sandbox,
     roles = {"admin", "manager", "cashier", "cashier2", "superadmin"}
     assert_one_root_cause_per_role(run, roles)
     assert all("422" in reason for reason in run.verdict["reasons"] if reason.startswith("login as"))
+
+
+@pytest.mark.parametrize("started_sandbox", ["local-session"], indirect=True)
+def test_a_wrong_password_stops_the_run_before_its_first_check(started_sandbox, tmp_path):
+    """The preflight logs every role in once, in the controller; one wrong password stops the run
+    early in every xdist worker: one root cause, every check blocked by it, no check's own login."""
+    sandbox, values = started_sandbox
+    envs = tmp_path / "envs"
+    envs.mkdir()
+    merged = {**values, "GOLIVE_SANDBOX": "off", **sandbox.exported_env(),
+              "SANDBOX_MANAGER_PASSWORD": "not-the-manager-password"}
+    (envs / "target.env").write_text("".join(f"{key}={env_quoted(value)}\n" for key, value in merged.items()))
+    run = golive(tmp_path / "reports", "-m", "critical", "--env", "target", f"--envs-dir={envs}", "-n", "2",
+                 timeout_s=300)
+    assert run.exit_code == 1, run.output
+    assert "✗ login as manager failed (HTTP 401" in run.output and "✓ login as admin (session)" in run.output
+    assert "not-the-manager-password" not in run.output
+    [cause] = run.verdict["prerequisites"]
+    assert cause["name"] == "preflight" and cause["found"].startswith("login as manager failed (HTTP 401")
+    checks = run.verdict["checks"]
+    assert len(checks) > 100 and len(cause["blocked"]) == len(checks)
+    assert all(check["status"] == "unverified" and check["blocked_by"]["name"] == "preflight" for check in checks)
+    assert [reason for reason in run.verdict["reasons"] if "login as manager" in reason] == [
+        run.verdict["reasons"][0]], run.verdict["reasons"]

@@ -623,3 +623,16 @@ def test_a_rule_for_one_method_leaves_the_others_unpaced():
     assert [pacer.wait_turn("http://app.test/login", "GET") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert pacer.wait_turn("http://app.test/login", "POST") == 0.0
     assert pacer.wait_turn("http://app.test/login", "POST") > 59  # the login's own attempts are paced
+
+
+def test_logins_another_process_sent_count_against_the_limit():
+    """The preflight logs in before the workers start: its POSTs still fill the window they pace in."""
+    clock = FakeClock()
+    clock.now = 100.0
+    login_url = f"{API}/api/auth/login"
+    pacer = Pacer([PaceRule(login_url, limit=3, window_s=10, method="POST")], clock=clock.clock())
+    pacer.count_sent(login_url, "POST", [EPOCH + 96.0, EPOCH + 99.0])   # 4 s and 1 s ago
+    pacer.count_sent(f"{API}/api/other", "POST", [EPOCH + 99.0])          # not paced: ignored
+    assert pacer.wait_turn(login_url, "POST") == 0.0                      # the third of three
+    waited = pacer.wait_turn(login_url, "POST")                           # the window is full
+    assert waited == pytest.approx(10 + Pacer.SLACK_S - 4.0)              # until the first one leaves it
