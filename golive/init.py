@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from golive import profile as models
 from golive.config import load_profile
-from golive.probes import api_draft, openapi
+from golive.probes import api_draft, openapi, swagger2
 from golive.probes.profile_usage import CheckUse, checks_by_section, describe
 from golive.schema import SCHEMA_COMMENT
 from golive.yamlfile import load_yaml
@@ -50,11 +50,11 @@ class InitError(Exception):
 class Description:
     document: dict[str, Any]
     source: str
-    is_json: bool  # golive's sweeps read a served description as JSON only
+    swagger2: bool = False  # converted from Swagger 2.0 (golive's sweeps read OpenAPI 3 only)
 
 
 def read_description(source: str) -> Description:
-    """An OpenAPI document from a file or an http(s) URL, JSON or YAML."""
+    """An OpenAPI 3 document from a file or an http(s) URL, JSON or YAML (Swagger 2.0 converted)."""
     if source.startswith(("http://", "https://")):
         try:
             response = httpx.get(source, timeout=FETCH_TIMEOUT_S, follow_redirects=True)
@@ -69,20 +69,21 @@ def read_description(source: str) -> Description:
             text = Path(source).read_text(encoding="utf-8")
         except OSError as error:
             raise InitError(f"cannot read {source}: {error.strerror}") from None
-    is_json = True
     try:
         document = json.loads(text)
     except ValueError:
-        is_json = False
         try:
             document = load_yaml(text)
         except yaml.YAMLError as error:
             raise InitError(f"{source} is neither JSON nor YAML ({error})") from None
+    swagger = swagger2.is_swagger2(document)
+    if swagger:
+        document = swagger2.to_openapi3(document)
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
-        found = document.get("swagger") or document.get("openapi") if isinstance(document, dict) else None
-        raise InitError(f"{source} is not an OpenAPI 3 document (found {'version ' + str(found) if found else 'no openapi: 3.x'}); "
-                        "convert a Swagger 2 document first (e.g. with swagger2openapi)")
-    return Description(document, source, is_json)
+        found = document.get("openapi") if isinstance(document, dict) else None
+        raise InitError(f"{source} is neither OpenAPI 3 nor Swagger 2 (found "
+                        f"{'version ' + str(found) if found else 'no openapi: 3.x or swagger: 2.0'})")
+    return Description(document, source, swagger)
 
 
 # --- what the checks read --------------------------------------------------------------------
@@ -158,6 +159,8 @@ def _login_section(login: api_draft.LoginPlan) -> dict[str, Any]:
         section["extra_fields"] = dict(login.extra_fields)
     if login.session_cookie:
         section["session_cookie"] = login.session_cookie
+    if login.access_token_field != "access_token":
+        section["access_token_field"] = login.access_token_field
     return section
 
 
@@ -255,14 +258,17 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
                               "redirect targets, patterns (ReDoS)"]
     _contact_and_uploads(plan, draft)
 
+    for section, evidence in draft.absent.items():
+        plan.sections[section] = False
+        plan.why[section] = [f"{evidence}; describe the section instead if the system has one"]
+
     docs = _openapi_section(draft, description, base_url, root, role if "auth" in plan.sections else None)
     if docs:
         plan.sections["openapi"] = docs
         plan.why["openapi"] = ["the API description the sweeps take their endpoints from"]
-    elif not description.is_json:
-        plan.commented["openapi"] = (["openapi: the description is YAML, and golive's sweeps read JSON: point "
-                                      "source at a JSON copy (a path the service serves, or a local .json file)"],
-                                     None)
+        if description.swagger2:
+            plan.why["openapi"].append("it is Swagger 2.0 and the sweeps read OpenAPI 3: they end unverified until "
+                                       "source names an OpenAPI 3 document")
     return plan
 
 
@@ -304,16 +310,14 @@ def _contact_and_uploads(plan: Plan, draft: api_draft.Draft) -> None:
 
 def _openapi_section(draft: api_draft.Draft, description: Description, base_url: str, root: Path,
                      role: str | None) -> dict[str, Any] | None:
-    """Where the sweeps read the description: served (as JSON, which is what they parse) or a local JSON file."""
-    served = [op for op in draft.docs if not op.path.endswith((".yaml", ".yml"))]
+    """Where the sweeps read the description (JSON or YAML): where the service serves it, or the local file."""
+    served = list(draft.docs)
     if served:
         op = served[0]
         if op.security and role is None:
             return None
         return {"service": SERVICE, "source": op.path, **({"role": role} if op.security else {})}
     source, base = description.source, base_url.rstrip("/")
-    if not description.is_json:
-        return None
     if source.startswith(base + "/"):
         return {"service": SERVICE, "source": source[len(base):]}
     path = Path(source)
@@ -464,7 +468,10 @@ def settle(plan: Plan, uses: dict[str, list[CheckUse]], scratch: Path) -> str:
 
 def _ensure_ignored(root: Path, env_file: Path) -> str | None:
     """Make sure git ignores the env file with the secrets; a note when .gitignore had to change."""
-    relative = env_file.relative_to(root).as_posix()
+    try:
+        relative = env_file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None  # outside the project: not this repository's to ignore
     try:
         ignored = subprocess.run(["git", "check-ignore", "-q", relative], cwd=root, timeout=10,
                                  capture_output=True).returncode == 0
@@ -490,9 +497,11 @@ def run(args: argparse.Namespace) -> int:
     if not name.replace("_", "").replace("-", "").isalnum() or not name[0].isalnum():
         print(f"golive init: {name!r} is not a name for files (letters, digits, - and _)", file=sys.stderr)
         return EXIT_USAGE
-    profile_path = root / "profiles" / f"{name}.yaml"
-    example_path = root / "envs" / f"{name}.env.example"
-    env_path = root / "envs" / f"{name}.env"
+    profiles = Path(args.profiles_dir) if getattr(args, "profiles_dir", None) else root / "profiles"
+    envs = Path(args.envs_dir) if getattr(args, "envs_dir", None) else root / "envs"
+    profile_path = profiles / f"{name}.yaml"
+    example_path = envs / f"{name}.env.example"
+    env_path = envs / f"{name}.env"
     existing = [str(path) for path in (profile_path, example_path, env_path) if path.exists()]
     if existing and not args.force:
         print(f"golive init: these exist already (--force overwrites them): {', '.join(existing)}", file=sys.stderr)
