@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from golive import profile as models
 from golive.config import load_profile
 from golive.probes import api_draft, openapi, swagger2
 from golive.probes.profile_usage import CheckUse, checks_by_section, describe
-from golive.schema import SCHEMA_COMMENT
+from golive.schema import SCHEMA_COMMENT, SCHEMA_PATH
 from golive.yamlfile import load_yaml
 
 SERVICE = "api"
@@ -127,6 +128,7 @@ class Plan:
     commented: dict[str, tuple[list[str], Any]] = field(default_factory=dict)  # section -> (why, draft value)
     env: dict[str, str] = field(default_factory=dict)  # name -> value ("" for a secret to fill)
     env_notes: dict[str, str] = field(default_factory=dict)
+    schema_comment: str = SCHEMA_COMMENT  # names the schema relative to the profile (for editors)
 
 
 def _role(plan: Plan, role: str, strategy: str) -> dict[str, str]:
@@ -201,8 +203,13 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
         if protected:
             auth["protected"] = [{"service": SERVICE, "method": op.method, "path": op.path, "roles": [role]}
                                  for op in protected]
+        if login.strategy == "token":  # pre-issued tokens: no login endpoint where passwords could be guessed
+            auth["login_rate_limit"] = False
         plan.sections["auth"] = auth
         plan.why["auth"] = [f"login: {login.strategy}, from {login.evidence}", *draft.login_notes]
+        if login.strategy == "token":
+            plan.why["auth"].append("login_rate_limit: false, tokens are issued beforehand: no password is sent "
+                                    "to a login endpoint")
         if protected:
             plan.why["auth"].append(f"protected: operations needing {login.scheme} without a path parameter "
                                     f"({len(protected)}); list only the roles allowed on each")
@@ -266,6 +273,9 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
     if docs:
         plan.sections["openapi"] = docs
         plan.why["openapi"] = ["the API description the sweeps take their endpoints from"]
+        if docs.get("public_writes"):
+            plan.why["openapi"].append("public_writes: the writes the description declares open to anonymous callers "
+                                       "(SEC-AUTH-011 takes them as public by design): remove any that must not be")
         if description.swagger2:
             plan.why["openapi"].append("it is Swagger 2.0 and the sweeps read OpenAPI 3: they end unverified until "
                                        "source names an OpenAPI 3 document")
@@ -310,24 +320,29 @@ def _contact_and_uploads(plan: Plan, draft: api_draft.Draft) -> None:
 
 def _openapi_section(draft: api_draft.Draft, description: Description, base_url: str, root: Path,
                      role: str | None) -> dict[str, Any] | None:
-    """Where the sweeps read the description (JSON or YAML): where the service serves it, or the local file."""
+    """Where the sweeps read the description (JSON or YAML): where the service serves it, or the local file;
+    with a login, the role whose credential is the sweeps' control and the writes the description opens to all."""
     served = list(draft.docs)
-    if served:
-        op = served[0]
-        if op.security and role is None:
-            return None
-        return {"service": SERVICE, "source": op.path, **({"role": role} if op.security else {})}
     source, base = description.source, base_url.rstrip("/")
-    if source.startswith(base + "/"):
-        return {"service": SERVICE, "source": source[len(base):]}
-    path = Path(source)
-    if not source.startswith(("http://", "https://")):
+    if served:
+        if served[0].security and role is None:
+            return None
+        where = served[0].path
+    elif source.startswith(base + "/"):
+        where = source[len(base):]
+    elif not source.startswith(("http://", "https://")):
         try:
-            shown = str(path.resolve().relative_to(root.resolve()))
+            where = str(Path(source).resolve().relative_to(root.resolve()))
         except ValueError:
-            shown = str(path.resolve())
-        return {"service": SERVICE, "source": shown}
-    return None
+            where = str(Path(source).resolve())
+    else:
+        return None
+    section: dict[str, Any] = {"service": SERVICE, "source": where}
+    if role is not None:
+        section["role"] = role
+        if draft.public_writes:
+            section["public_writes"] = list(draft.public_writes)
+    return section
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -384,7 +399,7 @@ def _comment(text: str, indent: str = "") -> list[str]:
 
 
 def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
-    lines = [SCHEMA_COMMENT,
+    lines = [plan.schema_comment,
              f"# Written by `golive init` from the system's API description. Reference: docs/profile.md.",
              "# A section set to false says the system has no such feature (its checks are not applicable);",
              "# a section left commented says nothing, and the checks it feeds stay unverified.",
@@ -511,6 +526,9 @@ def run(args: argparse.Namespace) -> int:
         plan = compose(name, args.base_url, read_description(args.openapi), root, ask)
         profile_path.parent.mkdir(parents=True, exist_ok=True)
         env_path.parent.mkdir(parents=True, exist_ok=True)
+        if profiles.resolve() != (root / SCHEMA_PATH.parent).resolve():
+            schema = os.path.relpath((root / SCHEMA_PATH).resolve(), profiles.resolve())
+            plan.schema_comment = SCHEMA_COMMENT.replace(SCHEMA_PATH.name, Path(schema).as_posix())
         text = settle(plan, section_checks(root), profile_path)
     except (InitError, ValueError) as error:
         print(f"golive init: {error}", file=sys.stderr)

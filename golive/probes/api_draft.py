@@ -114,6 +114,8 @@ class Draft:
     contact_fields: list[BodyField] = field(default_factory=list)
     uploads: list[openapi.Operation] = field(default_factory=list)
     service_keys: list[ServiceKey] = field(default_factory=list)
+    # writes the description itself declares open to anonymous callers (logins, sign-up)
+    public_writes: list[str] = field(default_factory=list)
     # sections the description shows the system has no part of: section -> the evidence
     absent: dict[str, str] = field(default_factory=dict)
 
@@ -348,6 +350,8 @@ def draft(document: dict[str, Any]) -> Draft:
                 result.uploads.append(op)
     result.service_keys = _service_keys(document, operations, plan.scheme if plan else None)
     result.absent = _absent(operations)
+    result.public_writes = [op.label for op in operations
+                            if op.method in ("POST", "PUT", "PATCH", "DELETE") and not op.security]
     return result
 
 

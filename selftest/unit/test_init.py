@@ -274,3 +274,28 @@ def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: 
     assert plan.sections["authorization"]["objects"][0]["list_path"] == "/api/orders"
     assert {"APP_USER2_USERNAME", "APP_USER2_PASSWORD", "APP_OWNER_PASSWORD"} <= set(plan.env)
     assert "authorization:\n  objects:" in text
+
+
+def test_a_pre_issued_token_login_says_there_is_no_login_endpoint_to_rate_limit(project: Path, tmp_path: Path):
+    keyed = tmp_path / "keyed.json"
+    keyed.write_text(json.dumps({
+        "openapi": "3.0.3", "info": {"title": "Keyed", "version": "1"},
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "security": [{"key": []}],
+        "paths": {"/api/things": {"get": {"responses": {"200": {"description": "things"}}}}},
+    }), encoding="utf-8")
+    assert cli.main(["--root", str(project), "init", "keyed", "--openapi", str(keyed),
+                     "--base-url", "http://127.0.0.1:1", "--yes"]) == 0
+    settings = load_settings("keyed", project, envs_dir=filled_env(project, "keyed"), environ={})
+    assert settings.profile.auth.login.strategy == "token"
+    assert settings.profile.auth.login_rate_limit is False
+
+
+def test_a_profile_written_elsewhere_names_the_schema_relative_to_itself(project: Path, sandbox_description: Path):
+    elsewhere = project / "deploy" / "golive"
+    assert cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--profiles-dir", str(elsewhere),
+                     "--envs-dir", str(project / "deploy")]) == 0
+    first = (elsewhere / "shop.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../profiles/golive-profile.schema.json"
+    assert (project / "deploy" / "shop.env").is_file()
