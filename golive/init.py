@@ -232,7 +232,8 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
             keep = ask(f"Check that one user cannot reach another's {names}? It needs two ordinary user accounts "
                        "[y/N]", "n")
         objects = [{"name": c.name, "service": SERVICE, "list_path": c.list_path, "item_path": c.item_path,
-                    "owner_role": "user", "other_role": "user2"} for c in draft.owned]
+                    **({"items": c.items} if c.items else {}), "owner_role": "user", "other_role": "user2"}
+                   for c in draft.owned]
         why = [f"owned objects found: {', '.join(c.list_path + ' + ' + c.item_path for c in draft.owned)}.",
                "owner_role must own at least one object, other_role (a second ordinary account) must not reach it;",
                "update/delete/actions stay off until you name a harmless change. Roles user and user2 go in auth.roles,",

@@ -68,6 +68,7 @@ class OwnedCandidate:
     name: str
     list_path: str
     item_path: str  # with {id}
+    items: str | None = None  # where the list answer holds its entries, when not a bare list ($.results[*])
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,26 @@ def _service_keys(document: dict[str, Any], operations: list[openapi.Operation],
     return keys
 
 
-def _owned(operations: list[openapi.Operation]) -> list[OwnedCandidate]:
+def _list_items(document: dict[str, Any], path: str) -> str | None:
+    """Where a list answer keeps its entries, from its success schema: None for a bare array (or the
+    ``items`` envelope golive reads by itself), ``$.<field>[*]`` for an object with one array field
+    (DRF's ``results``, ``data``)."""
+    item = openapi.resolve(document, (document.get("paths") or {}).get(path, {}))
+    spec = item.get("get", {}) if isinstance(item, dict) else {}
+    response = openapi.resolve(document, (spec.get("responses") or {}).get("200", {})) if isinstance(spec, dict) else {}
+    content = response.get("content", {}) if isinstance(response, dict) else {}
+    for media in content.values() if isinstance(content, dict) else []:
+        schema = openapi.resolve(document, media.get("schema", {}) if isinstance(media, dict) else {})
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        arrays = [name for name, prop in (properties or {}).items()
+                  if isinstance(openapi.resolve(document, prop), dict)
+                  and openapi.resolve(document, prop).get("type") == "array"]
+        if len(arrays) == 1 and arrays[0] != "items":
+            return f"$.{arrays[0]}[*]"
+    return None
+
+
+def _owned(document: dict[str, Any], operations: list[openapi.Operation]) -> list[OwnedCandidate]:
     """Collections a credential lists (GET /things) with an item path below them (GET /things/{id})."""
     gets = {op.path: op for op in operations if op.method == "GET"}
     found = []
@@ -273,7 +293,8 @@ def _owned(operations: list[openapi.Operation]) -> list[OwnedCandidate]:
             match = re.fullmatch(r"/\{([^/{}]+)\}(/?)", rest)
             if item_path.startswith(path.rstrip("/") + "/") and match and item.security:
                 name = path.rstrip("/").rsplit("/", 1)[-1] or "objects"
-                found.append(OwnedCandidate(name, path, item_path[: -len(rest)] + "/{id}" + match.group(2)))
+                found.append(OwnedCandidate(name, path, item_path[: -len(rest)] + "/{id}" + match.group(2),
+                                            _list_items(document, path)))
     return found
 
 
@@ -323,7 +344,7 @@ def draft(document: dict[str, Any]) -> Draft:
             result.protected.append(op)
         else:
             result.protected_unsafe.append(op)
-    result.owned = _owned(operations)
+    result.owned = _owned(document, operations)
     result.health = _health(operations)
     result.docs = [op for op in operations if op.method == "GET" and DOCS.search(op.path)]
     for op in operations:

@@ -175,3 +175,19 @@ def test_sections_without_operations_in_the_description_are_absent():
         "/api/orders": {"get": {}}, "/hooks/stripe": {"post": {}},
         "/files/{id}": {"get": {"parameters": [{"name": "sig", "in": "query", "schema": {"type": "string"}}]}}})
     assert draft(doc).absent == {}
+
+
+def test_a_paginated_list_says_where_its_entries_are():
+    secured = {"security": [{"jwt": []}]}
+    page = {"type": "object", "properties": {"count": {"type": "integer"}, "next": {"type": "string"},
+                                             "results": {"type": "array", "items": {"type": "object"}}}}
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"}}, paths={
+        "/api/notes/": {"get": {**secured, "responses": {"200": {"description": "a page", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}},
+        "/api/notes/{id}/": {"get": secured},
+        "/api/tags": {"get": {**secured, "responses": {"200": {"description": "tags", "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}}},
+        "/api/tags/{name}": {"get": secured},
+    })
+    doc["components"]["schemas"] = {"Page": page}
+    assert {o.name: o.items for o in draft(doc).owned} == {"notes": "$.results[*]", "tags": None}
