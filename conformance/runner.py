@@ -46,6 +46,7 @@ REPORTS = ROOT / "reports"
 INSTALL_TIMEOUT_S = 900
 PREPARE_TIMEOUT_S = 120
 SEED_TIMEOUT_S = 120
+DOCTOR_TIMEOUT_S = 120
 STOP_GRACE_S = 10
 
 
@@ -279,16 +280,33 @@ def run_golive(system: System, folder: Path, server: Server, run: str, checks: l
     return document
 
 
+def run_doctor(system: System, folder: Path, server: Server) -> dict[str, Any]:
+    """`golive doctor` against the started system (read-only): the env is ready for a first run."""
+    argv = [str(ROOT / ".venv" / "bin" / "golive"), "doctor", "--env", system.name, "--envs-dir", str(folder)]
+    env = {**os.environ, system.url_var: server.url, "PYTHONPATH": str(ROOT)}
+    try:
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=DOCTOR_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise TierError(f"{system.name}: golive doctor did not finish within {DOCTOR_TIMEOUT_S:.0f} s") from error
+    problems = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("✗")]
+    return {"exit": done.returncode, "problems": problems}
+
+
 def serve_and_check(system: System, folder: Path, installed: Installed, run: str,
-                    extra_env: dict[str, str], env_values: dict[str, str], checks: list[str]) -> dict[str, Any]:
+                    extra_env: dict[str, str], env_values: dict[str, str], checks: list[str],
+                    doctor: bool = False) -> dict[str, Any]:
     server = Server(system, folder, installed, run, extra_env)
     started = time.monotonic()
     try:
         server.start()
         server.seed(env_values)
+        doctored = run_doctor(system, folder, server) if doctor else None
         started_golive = time.monotonic()
         document = run_golive(system, folder, server, run, checks)
         document["_setup_s"] = round(started_golive - started, 1)
+        if doctored is not None:
+            document["_doctor"] = doctored
         return document
     finally:
         server.stop()
@@ -308,8 +326,10 @@ def check_system(name: str, full_misconfigurations: bool) -> dict[str, Any]:
     say(f"{name}: {'installed' if installed.fresh else 'install cached'} in {time.monotonic() - started:.1f} s")
     values = env_values(folder, system)
 
-    document = serve_and_check(system, folder, installed, "default", {}, values, [])
+    document = serve_and_check(system, folder, installed, "default", {}, values, [], doctor=True)
     default = judge_default(failures(document["checks"]), expected)
+    doctored = document["_doctor"]
+    say(f"{name}/doctor: exit {doctored['exit']}" + "".join(f"\n  DOCTOR {line}" for line in doctored["problems"]))
     say(f"{name}/default: {document['decision']}, {status_counts(document['checks'])}, "
         f"{len(default.true_findings)} true findings, {len(default.false_findings)} false findings, "
         f"{len(default.missed)} expected findings not reported (setup {document['_setup_s']} s, golive "
@@ -338,9 +358,10 @@ def check_system(name: str, full_misconfigurations: bool) -> dict[str, Any]:
             "setup_s": document["_setup_s"],
             "golive_s": document["_duration_s"],
         },
+        "doctor": doctored,
         "misconfigurations": results,
         "duration_s": round(time.monotonic() - started, 1),
-        "ok": default.ok and all(r["ok"] for r in results),
+        "ok": default.ok and doctored["exit"] == 0 and all(r["ok"] for r in results),
     }
 
 

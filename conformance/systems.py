@@ -44,6 +44,18 @@ class Ready(Strict):
     timeout_s: float = Field(default=60, gt=0, le=600)
 
 
+class ApiDescription(Strict):
+    """Where the system serves its own API description; `python -m conformance.describe` saves it
+    as served to `file`, which `golive init` reads (selftest/unit/test_init_conformance.py)."""
+
+    file: str  # saved beside system.yaml
+    path: str | None = None  # GET http://127.0.0.1:{port}{path}, after the seed
+    # or the framework's own generator, writing `file` (placeholders as in start.command)
+    command: list[str] = Field(default_factory=list)
+    # request headers; ${VAR} is the env file's value (a token the document is served to)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
 class Misconfiguration(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str
@@ -78,6 +90,8 @@ class System(Strict):
     # bound for one golive run
     golive_timeout_s: float = Field(default=900, gt=0, le=3600)
     misconfigurations: list[Misconfiguration] = Field(min_length=3)
+    # the description the system serves (none: a short hand-written openapi.yaml beside the profile)
+    api_description: ApiDescription | None = None
 
     @field_validator("misconfigurations")
     @classmethod

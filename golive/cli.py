@@ -213,12 +213,14 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type
     start = commands.add_parser("init", help="write a first profile and env files from an OpenAPI document")
     start.add_argument("name", help="the system's name: profiles/<name>.yaml, envs/<name>.env")
     start.add_argument("--openapi", required=True, metavar="FILE_OR_URL",
-                       help="the API description (OpenAPI 3.0/3.1, JSON or YAML), a file or an http(s) URL")
+                       help="the API description (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML), a file or an http(s) URL")
     start.add_argument("--base-url", required=True, help="where the system answers, e.g. https://staging.example.com")
     start.add_argument("--kind", choices=("staging", "production", "local"), default="staging",
                        help="the environment's kind written to the env file (default: staging)")
     start.add_argument("--yes", action="store_true", help="ask nothing (scripts, CI): take every inferred answer")
     start.add_argument("--force", action="store_true", help="overwrite files that exist")
+    start.add_argument("--profiles-dir", metavar="DIR", help="where <name>.yaml goes (default: profiles/)")
+    start.add_argument("--envs-dir", metavar="DIR", help="where <name>.env and <name>.env.example go (default: envs/)")
     start.set_defaults(run=_init)
 
 

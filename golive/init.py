@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -28,9 +29,9 @@ from pydantic import BaseModel
 
 from golive import profile as models
 from golive.config import load_profile
-from golive.probes import api_draft, openapi
+from golive.probes import api_draft, openapi, swagger2
 from golive.probes.profile_usage import CheckUse, checks_by_section, describe
-from golive.schema import SCHEMA_COMMENT
+from golive.schema import SCHEMA_COMMENT, SCHEMA_PATH
 from golive.yamlfile import load_yaml
 
 SERVICE = "api"
@@ -50,11 +51,11 @@ class InitError(Exception):
 class Description:
     document: dict[str, Any]
     source: str
-    is_json: bool  # golive's sweeps read a served description as JSON only
+    swagger2: bool = False  # converted from Swagger 2.0 (golive's sweeps read OpenAPI 3 only)
 
 
 def read_description(source: str) -> Description:
-    """An OpenAPI document from a file or an http(s) URL, JSON or YAML."""
+    """An OpenAPI 3 document from a file or an http(s) URL, JSON or YAML (Swagger 2.0 converted)."""
     if source.startswith(("http://", "https://")):
         try:
             response = httpx.get(source, timeout=FETCH_TIMEOUT_S, follow_redirects=True)
@@ -69,20 +70,21 @@ def read_description(source: str) -> Description:
             text = Path(source).read_text(encoding="utf-8")
         except OSError as error:
             raise InitError(f"cannot read {source}: {error.strerror}") from None
-    is_json = True
     try:
         document = json.loads(text)
     except ValueError:
-        is_json = False
         try:
             document = load_yaml(text)
         except yaml.YAMLError as error:
             raise InitError(f"{source} is neither JSON nor YAML ({error})") from None
+    swagger = swagger2.is_swagger2(document)
+    if swagger:
+        document = swagger2.to_openapi3(document)
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
-        found = document.get("swagger") or document.get("openapi") if isinstance(document, dict) else None
-        raise InitError(f"{source} is not an OpenAPI 3 document (found {'version ' + str(found) if found else 'no openapi: 3.x'}); "
-                        "convert a Swagger 2 document first (e.g. with swagger2openapi)")
-    return Description(document, source, is_json)
+        found = document.get("openapi") if isinstance(document, dict) else None
+        raise InitError(f"{source} is neither OpenAPI 3 nor Swagger 2 (found "
+                        f"{'version ' + str(found) if found else 'no openapi: 3.x or swagger: 2.0'})")
+    return Description(document, source, swagger)
 
 
 # --- what the checks read --------------------------------------------------------------------
@@ -126,6 +128,7 @@ class Plan:
     commented: dict[str, tuple[list[str], Any]] = field(default_factory=dict)  # section -> (why, draft value)
     env: dict[str, str] = field(default_factory=dict)  # name -> value ("" for a secret to fill)
     env_notes: dict[str, str] = field(default_factory=dict)
+    schema_comment: str = SCHEMA_COMMENT  # names the schema relative to the profile (for editors)
 
 
 def _role(plan: Plan, role: str, strategy: str) -> dict[str, str]:
@@ -158,6 +161,8 @@ def _login_section(login: api_draft.LoginPlan) -> dict[str, Any]:
         section["extra_fields"] = dict(login.extra_fields)
     if login.session_cookie:
         section["session_cookie"] = login.session_cookie
+    if login.access_token_field != "access_token":
+        section["access_token_field"] = login.access_token_field
     return section
 
 
@@ -198,8 +203,13 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
         if protected:
             auth["protected"] = [{"service": SERVICE, "method": op.method, "path": op.path, "roles": [role]}
                                  for op in protected]
+        if login.strategy == "token":  # pre-issued tokens: no login endpoint where passwords could be guessed
+            auth["login_rate_limit"] = False
         plan.sections["auth"] = auth
         plan.why["auth"] = [f"login: {login.strategy}, from {login.evidence}", *draft.login_notes]
+        if login.strategy == "token":
+            plan.why["auth"].append("login_rate_limit: false, tokens are issued beforehand: no password is sent "
+                                    "to a login endpoint")
         if protected:
             plan.why["auth"].append(f"protected: operations needing {login.scheme} without a path parameter "
                                     f"({len(protected)}); list only the roles allowed on each")
@@ -222,7 +232,8 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
             keep = ask(f"Check that one user cannot reach another's {names}? It needs two ordinary user accounts "
                        "[y/N]", "n")
         objects = [{"name": c.name, "service": SERVICE, "list_path": c.list_path, "item_path": c.item_path,
-                    "owner_role": "user", "other_role": "user2"} for c in draft.owned]
+                    **({"items": c.items} if c.items else {}), "owner_role": "user", "other_role": "user2"}
+                   for c in draft.owned]
         why = [f"owned objects found: {', '.join(c.list_path + ' + ' + c.item_path for c in draft.owned)}.",
                "owner_role must own at least one object, other_role (a second ordinary account) must not reach it;",
                "update/delete/actions stay off until you name a harmless change. Roles user and user2 go in auth.roles,",
@@ -255,14 +266,20 @@ def compose(name: str, base_url: str, description: Description, root: Path, ask:
                               "redirect targets, patterns (ReDoS)"]
     _contact_and_uploads(plan, draft)
 
+    for section, evidence in draft.absent.items():
+        plan.sections[section] = False
+        plan.why[section] = [f"{evidence}; describe the section instead if the system has one"]
+
     docs = _openapi_section(draft, description, base_url, root, role if "auth" in plan.sections else None)
     if docs:
         plan.sections["openapi"] = docs
         plan.why["openapi"] = ["the API description the sweeps take their endpoints from"]
-    elif not description.is_json:
-        plan.commented["openapi"] = (["openapi: the description is YAML, and golive's sweeps read JSON: point "
-                                      "source at a JSON copy (a path the service serves, or a local .json file)"],
-                                     None)
+        if docs.get("public_writes"):
+            plan.why["openapi"].append("public_writes: the writes the description declares open to anonymous callers "
+                                       "(SEC-AUTH-011 takes them as public by design): remove any that must not be")
+        if description.swagger2:
+            plan.why["openapi"].append("it is Swagger 2.0 and the sweeps read OpenAPI 3: they end unverified until "
+                                       "source names an OpenAPI 3 document")
     return plan
 
 
@@ -304,26 +321,29 @@ def _contact_and_uploads(plan: Plan, draft: api_draft.Draft) -> None:
 
 def _openapi_section(draft: api_draft.Draft, description: Description, base_url: str, root: Path,
                      role: str | None) -> dict[str, Any] | None:
-    """Where the sweeps read the description: served (as JSON, which is what they parse) or a local JSON file."""
-    served = [op for op in draft.docs if not op.path.endswith((".yaml", ".yml"))]
-    if served:
-        op = served[0]
-        if op.security and role is None:
-            return None
-        return {"service": SERVICE, "source": op.path, **({"role": role} if op.security else {})}
+    """Where the sweeps read the description (JSON or YAML): where the service serves it, or the local file;
+    with a login, the role whose credential is the sweeps' control and the writes the description opens to all."""
+    served = list(draft.docs)
     source, base = description.source, base_url.rstrip("/")
-    if not description.is_json:
-        return None
-    if source.startswith(base + "/"):
-        return {"service": SERVICE, "source": source[len(base):]}
-    path = Path(source)
-    if not source.startswith(("http://", "https://")):
+    if served:
+        if served[0].security and role is None:
+            return None
+        where = served[0].path
+    elif source.startswith(base + "/"):
+        where = source[len(base):]
+    elif not source.startswith(("http://", "https://")):
         try:
-            shown = str(path.resolve().relative_to(root.resolve()))
+            where = str(Path(source).resolve().relative_to(root.resolve()))
         except ValueError:
-            shown = str(path.resolve())
-        return {"service": SERVICE, "source": shown}
-    return None
+            where = str(Path(source).resolve())
+    else:
+        return None
+    section: dict[str, Any] = {"service": SERVICE, "source": where}
+    if role is not None:
+        section["role"] = role
+        if draft.public_writes:
+            section["public_writes"] = list(draft.public_writes)
+    return section
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -380,7 +400,7 @@ def _comment(text: str, indent: str = "") -> list[str]:
 
 
 def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
-    lines = [SCHEMA_COMMENT,
+    lines = [plan.schema_comment,
              f"# Written by `golive init` from the system's API description. Reference: docs/profile.md.",
              "# A section set to false says the system has no such feature (its checks are not applicable);",
              "# a section left commented says nothing, and the checks it feeds stay unverified.",
@@ -464,7 +484,10 @@ def settle(plan: Plan, uses: dict[str, list[CheckUse]], scratch: Path) -> str:
 
 def _ensure_ignored(root: Path, env_file: Path) -> str | None:
     """Make sure git ignores the env file with the secrets; a note when .gitignore had to change."""
-    relative = env_file.relative_to(root).as_posix()
+    try:
+        relative = env_file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None  # outside the project: not this repository's to ignore
     try:
         ignored = subprocess.run(["git", "check-ignore", "-q", relative], cwd=root, timeout=10,
                                  capture_output=True).returncode == 0
@@ -490,9 +513,11 @@ def run(args: argparse.Namespace) -> int:
     if not name.replace("_", "").replace("-", "").isalnum() or not name[0].isalnum():
         print(f"golive init: {name!r} is not a name for files (letters, digits, - and _)", file=sys.stderr)
         return EXIT_USAGE
-    profile_path = root / "profiles" / f"{name}.yaml"
-    example_path = root / "envs" / f"{name}.env.example"
-    env_path = root / "envs" / f"{name}.env"
+    profiles = Path(args.profiles_dir) if getattr(args, "profiles_dir", None) else root / "profiles"
+    envs = Path(args.envs_dir) if getattr(args, "envs_dir", None) else root / "envs"
+    profile_path = profiles / f"{name}.yaml"
+    example_path = envs / f"{name}.env.example"
+    env_path = envs / f"{name}.env"
     existing = [str(path) for path in (profile_path, example_path, env_path) if path.exists()]
     if existing and not args.force:
         print(f"golive init: these exist already (--force overwrites them): {', '.join(existing)}", file=sys.stderr)
@@ -502,6 +527,9 @@ def run(args: argparse.Namespace) -> int:
         plan = compose(name, args.base_url, read_description(args.openapi), root, ask)
         profile_path.parent.mkdir(parents=True, exist_ok=True)
         env_path.parent.mkdir(parents=True, exist_ok=True)
+        if profiles.resolve() != (root / SCHEMA_PATH.parent).resolve():
+            schema = os.path.relpath((root / SCHEMA_PATH).resolve(), profiles.resolve())
+            plan.schema_comment = SCHEMA_COMMENT.replace(SCHEMA_PATH.name, Path(schema).as_posix())
         text = settle(plan, section_checks(root), profile_path)
     except (InitError, ValueError) as error:
         print(f"golive init: {error}", file=sys.stderr)

@@ -14,13 +14,13 @@ import httpx
 
 url = os.environ["GOLIVE_TARGET_URL"] + "/v1"
 accounts = {
-    os.environ["KINTO_ADMIN_USERNAME"]: os.environ["KINTO_ADMIN_PASSWORD"],
-    os.environ["KINTO_USER1_USERNAME"]: os.environ["KINTO_USER1_PASSWORD"],
-    os.environ["KINTO_USER2_USERNAME"]: os.environ["KINTO_USER2_PASSWORD"],
+    os.environ["APP_ADMIN_USERNAME"]: os.environ["APP_ADMIN_PASSWORD"],
+    os.environ["APP_USER_USERNAME"]: os.environ["APP_USER_PASSWORD"],
+    os.environ["APP_USER2_USERNAME"]: os.environ["APP_USER2_PASSWORD"],
 }
-admin = (os.environ["KINTO_ADMIN_USERNAME"], os.environ["KINTO_ADMIN_PASSWORD"])
-user1 = (os.environ["KINTO_USER1_USERNAME"], os.environ["KINTO_USER1_PASSWORD"])
-bucket = os.environ["KINTO_USER1_BUCKET"]
+admin = (os.environ["APP_ADMIN_USERNAME"], os.environ["APP_ADMIN_PASSWORD"])
+user1 = (os.environ["APP_USER_USERNAME"], os.environ["APP_USER_PASSWORD"])
+bucket = os.environ["APP_USER_BUCKET"]
 
 
 def expect(response: httpx.Response, *statuses: int) -> dict:

@@ -25,10 +25,18 @@ REDIRECT = re.compile(r"^(next|redirect|redirect_?uri|redirect_?url|return|retur
 PHONE_NAME = re.compile(r"phone|mobile|msisdn|whatsapp", re.I)
 # an E.164-style pattern: a leading \+ and digits
 PHONE_PATTERN = re.compile(r"\\\+|\[\+\]|\+\?\d|\\d\{")
-LIVE = re.compile(r"/(live|liveness|livez|healthz?/live)$", re.I)
-READY = re.compile(r"/(ready|readiness|readyz|healthz?/ready)$", re.I)
+# Dockerflow's names too: /__lbheartbeat__ answers while the process runs (for load balancers),
+# /__heartbeat__ checks the backends
+LIVE = re.compile(r"/(live|liveness|livez|healthz?/live|__lbheartbeat__)$", re.I)
+READY = re.compile(r"/(ready|readiness|readyz|healthz?/ready|__heartbeat__)$", re.I)
 DB = re.compile(r"/healthz?/(db|database|postgres|mysql)$", re.I)
 HEALTH = re.compile(r"/(health|healthz|healthcheck|status|ping)$", re.I)
+# what a commerce system's operations are about (the inventory, marketplace, commercial, tracker and
+# flows sections describe such operations)
+COMMERCE = re.compile(r"order|cart|checkout|product|sku|stock|inventor|warehouse|price|pricing|vendor|seller|"
+                      r"refund|invoice|settlement|payment|shipment|catalog", re.I)
+WEBHOOK = re.compile(r"webhook|/hooks?(/|$)|callback", re.I)
+SIGNED_LINK = re.compile(r"^(sig|signature|expires|exp|share|share_?token)$", re.I)
 DOCS = re.compile(r"(openapi|swagger)[^/]*\.(json|ya?ml)$|/(api-docs|v3/api-docs)$", re.I)
 
 
@@ -51,6 +59,7 @@ class LoginPlan:
     password_field: str = "password"
     extra_fields: dict[str, str] = field(default_factory=dict)
     session_cookie: str | None = None
+    access_token_field: str = "access_token"  # where the login's answer carries the token
     credential: Credential = Credential("header", "Authorization", "Bearer")
 
 
@@ -59,6 +68,7 @@ class OwnedCandidate:
     name: str
     list_path: str
     item_path: str  # with {id}
+    items: str | None = None  # where the list answer holds its entries, when not a bare list ($.results[*])
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,10 @@ class Draft:
     contact_fields: list[BodyField] = field(default_factory=list)
     uploads: list[openapi.Operation] = field(default_factory=list)
     service_keys: list[ServiceKey] = field(default_factory=list)
+    # writes the description itself declares open to anonymous callers (logins, sign-up)
+    public_writes: list[str] = field(default_factory=list)
+    # sections the description shows the system has no part of: section -> the evidence
+    absent: dict[str, str] = field(default_factory=dict)
 
 
 def _path_of(url: str) -> str:
@@ -154,6 +168,26 @@ def _credential_fields(document: dict[str, Any], op: openapi.Operation) -> tuple
     return username, password
 
 
+TOKEN_FIELDS = ("access_token", "accessToken", "token", "jwt", "id_token", "idToken")
+
+
+def _token_field(document: dict[str, Any], op: openapi.Operation) -> str:
+    """The property of the login's success answer that holds the token (access_token unless it says otherwise)."""
+    item = openapi.resolve(document, (document.get("paths") or {}).get(op.path, {}))
+    spec = item.get(op.method.lower(), {}) if isinstance(item, dict) else {}
+    responses = spec.get("responses", {}) if isinstance(spec, dict) else {}
+    for status in ("200", "201"):
+        response = openapi.resolve(document, responses.get(status, {})) if isinstance(responses, dict) else {}
+        content = response.get("content", {}) if isinstance(response, dict) else {}
+        for media in content.values() if isinstance(content, dict) else []:
+            schema = openapi.resolve(document, media.get("schema", {}) if isinstance(media, dict) else {})
+            properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+            found = next((name for name in TOKEN_FIELDS if name in (properties or {})), None)
+            if found:
+                return found
+    return "access_token"
+
+
 def _verify_path(operations: list[openapi.Operation], scheme: str) -> str | None:
     """A GET that needs the scheme's credential and takes no path parameter: where a credential is tried."""
     return next((op.path for op in operations if op.method == "GET" and scheme in op.security
@@ -191,7 +225,8 @@ def plan_login(document: dict[str, Any], operations: list[openapi.Operation]) ->
             form = "application/x-www-form-urlencoded" in media and "application/json" not in media
             return LoginPlan("form" if form else "json", name,
                              f"{where}: bearer tokens, issued by {login_op.label}", path=login_op.path,
-                             username_field=username, password_field=password_field), notes
+                             username_field=username, password_field=password_field,
+                             access_token_field=_token_field(document, login_op)), notes
         notes.append(f"{where}: bearer tokens, but no login operation in the description: golive needs a "
                      "pre-issued token per role")
         return LoginPlan("token", name, f"{where}: bearer tokens, no login operation", path=verify), notes
@@ -215,7 +250,10 @@ def plan_login(document: dict[str, Any], operations: list[openapi.Operation]) ->
 def _service_keys(document: dict[str, Any], operations: list[openapi.Operation], main: str | None) -> list[ServiceKey]:
     keys = []
     for name, scheme in _schemes(document).items():
-        if name != main and str(scheme.get("type", "")).lower() == "apikey" and scheme.get("in") == "header":
+        # a key in the Authorization header is how a user's token travels (DRF's "Token <key>"), not a
+        # service credential
+        if (name != main and str(scheme.get("type", "")).lower() == "apikey" and scheme.get("in") == "header"
+                and str(scheme.get("name", "")).lower() != "authorization"):
             paths = tuple(op.path for op in operations if name in op.security and op.method in ("GET", "HEAD")
                           and not op.params_in("path"))
             if paths:
@@ -223,7 +261,26 @@ def _service_keys(document: dict[str, Any], operations: list[openapi.Operation],
     return keys
 
 
-def _owned(operations: list[openapi.Operation]) -> list[OwnedCandidate]:
+def _list_items(document: dict[str, Any], path: str) -> str | None:
+    """Where a list answer keeps its entries, from its success schema: None for a bare array (or the
+    ``items`` envelope golive reads by itself), ``$.<field>[*]`` for an object with one array field
+    (DRF's ``results``, ``data``)."""
+    item = openapi.resolve(document, (document.get("paths") or {}).get(path, {}))
+    spec = item.get("get", {}) if isinstance(item, dict) else {}
+    response = openapi.resolve(document, (spec.get("responses") or {}).get("200", {})) if isinstance(spec, dict) else {}
+    content = response.get("content", {}) if isinstance(response, dict) else {}
+    for media in content.values() if isinstance(content, dict) else []:
+        schema = openapi.resolve(document, media.get("schema", {}) if isinstance(media, dict) else {})
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        arrays = [name for name, prop in (properties or {}).items()
+                  if isinstance(openapi.resolve(document, prop), dict)
+                  and openapi.resolve(document, prop).get("type") == "array"]
+        if len(arrays) == 1 and arrays[0] != "items":
+            return f"$.{arrays[0]}[*]"
+    return None
+
+
+def _owned(document: dict[str, Any], operations: list[openapi.Operation]) -> list[OwnedCandidate]:
     """Collections a credential lists (GET /things) with an item path below them (GET /things/{id})."""
     gets = {op.path: op for op in operations if op.method == "GET"}
     found = []
@@ -232,10 +289,12 @@ def _owned(operations: list[openapi.Operation]) -> list[OwnedCandidate]:
             continue
         for item_path, item in gets.items():
             rest = item_path[len(path.rstrip("/")):]
-            match = re.fullmatch(r"/\{([^/{}]+)\}", rest)
+            # /things/{id}, or /things/{id}/ where the collection ends in a slash too (Django's routers)
+            match = re.fullmatch(r"/\{([^/{}]+)\}(/?)", rest)
             if item_path.startswith(path.rstrip("/") + "/") and match and item.security:
                 name = path.rstrip("/").rsplit("/", 1)[-1] or "objects"
-                found.append(OwnedCandidate(name, path, item_path[: -len(rest)] + "/{id}"))
+                found.append(OwnedCandidate(name, path, item_path[: -len(rest)] + "/{id}" + match.group(2),
+                                            _list_items(document, path)))
     return found
 
 
@@ -285,7 +344,7 @@ def draft(document: dict[str, Any]) -> Draft:
             result.protected.append(op)
         else:
             result.protected_unsafe.append(op)
-    result.owned = _owned(operations)
+    result.owned = _owned(document, operations)
     result.health = _health(operations)
     result.docs = [op for op in operations if op.method == "GET" and DOCS.search(op.path)]
     for op in operations:
@@ -311,4 +370,23 @@ def draft(document: dict[str, Any]) -> Draft:
             if "multipart/form-data" in _body_media(document, op.method, op.path):
                 result.uploads.append(op)
     result.service_keys = _service_keys(document, operations, plan.scheme if plan else None)
+    result.absent = _absent(operations)
+    result.public_writes = [op.label for op in operations
+                            if op.method in ("POST", "PUT", "PATCH", "DELETE") and not op.security]
     return result
+
+
+def _absent(operations: list[openapi.Operation]) -> dict[str, str]:
+    """Sections whose operations the description would list if the system had them, and does not."""
+    if not operations:
+        return {}
+    absent = {}
+    if not any(COMMERCE.search(op.path) for op in operations):
+        commerce = ("no operation on orders, carts, products, stock, prices, vendors, payments or invoices in the "
+                    "description: not a commerce system")
+        absent.update(dict.fromkeys(("inventory", "marketplace", "commercial", "tracker", "flows"), commerce))
+    if not any(WEBHOOK.search(op.path) for op in operations):
+        absent["webhooks"] = "no webhook receiver (a path with webhook, hook or callback) in the description"
+    if not any(SIGNED_LINK.match(p.name) for op in operations for p in op.params_in("query")):
+        absent["share_links"] = "no operation takes a signature or expiry parameter: no signed share links"
+    return absent

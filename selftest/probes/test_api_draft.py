@@ -137,3 +137,57 @@ def test_protected_lists_only_reads_the_role_checks_can_call_as_they_are():
     assert sorted(op.label for op in result.protected_unsafe) == ["DELETE /api/me", "GET /api/link", "PATCH /api/me",
                                                                    "POST /api/uploads"]
     assert [op.path for op in result.docs] == ["/api/admin/openapi.json"]  # a document, not data to scan
+
+
+def test_django_style_item_paths_with_a_trailing_slash_are_owned_objects():
+    secured = {"security": [{"session": []}]}
+    doc = document({"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"}}, paths={
+        "/api/notes/": {"get": secured},
+        "/api/notes/{id}/": {"get": {**secured, "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]}},
+    })
+    assert [(o.name, o.list_path, o.item_path) for o in draft(doc).owned] == [
+        ("notes", "/api/notes/", "/api/notes/{id}/")]
+
+
+def test_an_api_key_in_the_authorization_header_is_a_user_token_not_a_service_key():
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"},
+                    "tokenAuth": {"type": "apiKey", "in": "header", "name": "Authorization"},
+                    "internal": {"type": "apiKey", "in": "header", "name": "X-Service-Key"}},
+                   paths={"/api/items": {"get": {"security": [{"jwt": []}, {"tokenAuth": []}]}},
+                          "/internal/stats": {"get": {"security": [{"internal": []}]}}})
+    assert [(key.scheme, key.header) for key in draft(doc).service_keys] == [("internal", "X-Service-Key")]
+
+
+def test_the_token_field_comes_from_the_login_answer():
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"}})
+    doc["paths"]["/-/sec/login"] = {"post": {"security": [], "requestBody": LOGIN_BODY, "responses": {"200": {
+        "description": "signed in", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"token": {"type": "string"}, "username": {"type": "string"}}}}}}}}}
+    login = draft(doc).login
+    assert (login.strategy, login.path, login.access_token_field) == ("json", "/-/sec/login", "token")
+
+
+def test_sections_without_operations_in_the_description_are_absent():
+    absent = draft(document({"jwt": {"type": "http", "scheme": "bearer"}})).absent
+    assert set(absent) == {"inventory", "marketplace", "commercial", "tracker", "flows", "webhooks", "share_links"}
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"}}, paths={
+        "/api/orders": {"get": {}}, "/hooks/stripe": {"post": {}},
+        "/files/{id}": {"get": {"parameters": [{"name": "sig", "in": "query", "schema": {"type": "string"}}]}}})
+    assert draft(doc).absent == {}
+
+
+def test_a_paginated_list_says_where_its_entries_are():
+    secured = {"security": [{"jwt": []}]}
+    page = {"type": "object", "properties": {"count": {"type": "integer"}, "next": {"type": "string"},
+                                             "results": {"type": "array", "items": {"type": "object"}}}}
+    doc = document({"jwt": {"type": "http", "scheme": "bearer"}}, paths={
+        "/api/notes/": {"get": {**secured, "responses": {"200": {"description": "a page", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}},
+        "/api/notes/{id}/": {"get": secured},
+        "/api/tags": {"get": {**secured, "responses": {"200": {"description": "tags", "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}}},
+        "/api/tags/{name}": {"get": secured},
+    })
+    doc["components"]["schemas"] = {"Page": page}
+    assert {o.name: o.items for o in draft(doc).owned} == {"notes": "$.results[*]", "tags": None}

@@ -170,8 +170,8 @@ def test_oauth2_password_flow_from_a_yaml_url_is_a_form_login(project: Path, ser
     text = (project / "profiles" / "flows.yaml").read_text(encoding="utf-8")
     settings = load_settings("flows", project, envs_dir=filled_env(project, "flows"), environ={})
     assert settings.profile.services[0].health.live == "/health"
-    assert settings.profile.openapi is None  # served as YAML: golive's sweeps read JSON only
-    assert "# openapi: the description is YAML, and golive's sweeps read JSON" in text
+    # the sweeps parse YAML as well as JSON: the served document is the source
+    assert settings.profile.openapi.source == "/openapi.yaml"
     if "strategy" in Login.model_fields:  # a golive that logs in with forms writes the section live
         assert settings.profile.auth.login.strategy == "form"
         assert settings.profile.auth.login.path == "/auth/token"
@@ -187,13 +187,65 @@ def test_oauth2_password_flow_from_a_yaml_url_is_a_form_login(project: Path, ser
 
 
 def test_a_description_that_is_not_openapi_3_is_refused(project: Path, tmp_path: Path, capsys):
-    swagger = tmp_path / "swagger.json"
-    swagger.write_text(json.dumps({"swagger": "2.0", "paths": {}}), encoding="utf-8")
-    code = cli.main(["--root", str(project), "init", "old", "--openapi", str(swagger),
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"asyncapi": "2.6.0", "channels": {}}), encoding="utf-8")
+    code = cli.main(["--root", str(project), "init", "old", "--openapi", str(other),
                      "--base-url", "http://127.0.0.1:1", "--yes"])
     assert code == init.EXIT_USAGE
-    assert "not an OpenAPI 3 document (found version 2.0)" in capsys.readouterr().err
+    assert "is neither OpenAPI 3 nor Swagger 2" in capsys.readouterr().err
     assert not (project / "profiles" / "old.yaml").exists()
+
+
+SWAGGER2 = {
+    "swagger": "2.0", "info": {"title": "Notes", "version": "1"}, "basePath": "/v1",
+    "securityDefinitions": {"password": {"type": "oauth2", "flow": "password", "tokenUrl": "/v1/oauth/token",
+                                         "scopes": {}}},
+    "security": [{"password": []}],
+    "paths": {
+        "/__lbheartbeat__": {"get": {"security": [], "responses": {"200": {"description": "up"}}}},
+        "/__heartbeat__": {"get": {"security": [], "responses": {"200": {"description": "backends"}}}},
+        "/notes": {"get": {"parameters": [{"name": "q", "in": "query", "type": "string"}],
+                           "responses": {"200": {"description": "notes"}}}},
+        "/notes/{id}": {"parameters": [{"name": "id", "in": "path", "required": True, "type": "string"}],
+                        "get": {"responses": {"200": {"description": "a note", "schema": {"$ref": "#/definitions/Note"}}}}},
+    },
+    "definitions": {"Note": {"type": "object", "properties": {"title": {"type": "string"}}}},
+}
+
+
+def test_a_swagger_2_description_is_read_as_the_openapi_3_it_corresponds_to(project: Path, tmp_path: Path):
+    swagger = tmp_path / "swagger.json"
+    swagger.write_text(json.dumps(SWAGGER2), encoding="utf-8")
+    code = cli.main(["--root", str(project), "init", "notes", "--openapi", str(swagger),
+                     "--base-url", "http://127.0.0.1:1", "--yes"])
+    assert code == 0
+    text = (project / "profiles" / "notes.yaml").read_text(encoding="utf-8")
+    settings = load_settings("notes", project, envs_dir=filled_env(project, "notes"), environ={})
+    profile = settings.profile
+    # basePath prefixes every path; Dockerflow's heartbeats are the health paths
+    assert profile.services[0].health.live == "/v1/__lbheartbeat__"
+    assert profile.services[0].health.ready == "/v1/__heartbeat__"
+    assert profile.auth.login.strategy == "form" and profile.auth.login.path == "/v1/oauth/token"
+    assert [(e.method, e.path) for e in profile.auth.protected] == [("GET", "/v1/notes")]
+    assert "Swagger 2.0 and the sweeps read OpenAPI 3" in text
+
+
+def test_sections_the_description_shows_absent_are_false_with_the_evidence(project: Path, tmp_path: Path,
+                                                                           sandbox_description: Path):
+    swagger = tmp_path / "swagger.json"
+    swagger.write_text(json.dumps(SWAGGER2), encoding="utf-8")
+    cli.main(["--root", str(project), "init", "notes", "--openapi", str(swagger),
+              "--base-url", "http://127.0.0.1:1", "--yes"])
+    text = (project / "profiles" / "notes.yaml").read_text(encoding="utf-8")
+    written = load_yaml(text)
+    for section in ("inventory", "marketplace", "commercial", "tracker", "flows", "webhooks", "share_links"):
+        assert written[section] is False, section
+    assert "not a commerce system" in text and "no webhook receiver" in text
+    # the sandbox sells things: its commerce sections stay for a person to describe
+    cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+              "--base-url", "http://127.0.0.1:8799", "--yes"])
+    shop = load_yaml((project / "profiles" / "shop.yaml").read_text(encoding="utf-8"))
+    assert "inventory" not in shop and "marketplace" not in shop
 
 
 def test_every_section_left_unsaid_is_written_commented_with_its_checks(project: Path, sandbox_description: Path):
@@ -222,3 +274,28 @@ def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: 
     assert plan.sections["authorization"]["objects"][0]["list_path"] == "/api/orders"
     assert {"APP_USER2_USERNAME", "APP_USER2_PASSWORD", "APP_OWNER_PASSWORD"} <= set(plan.env)
     assert "authorization:\n  objects:" in text
+
+
+def test_a_pre_issued_token_login_says_there_is_no_login_endpoint_to_rate_limit(project: Path, tmp_path: Path):
+    keyed = tmp_path / "keyed.json"
+    keyed.write_text(json.dumps({
+        "openapi": "3.0.3", "info": {"title": "Keyed", "version": "1"},
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "security": [{"key": []}],
+        "paths": {"/api/things": {"get": {"responses": {"200": {"description": "things"}}}}},
+    }), encoding="utf-8")
+    assert cli.main(["--root", str(project), "init", "keyed", "--openapi", str(keyed),
+                     "--base-url", "http://127.0.0.1:1", "--yes"]) == 0
+    settings = load_settings("keyed", project, envs_dir=filled_env(project, "keyed"), environ={})
+    assert settings.profile.auth.login.strategy == "token"
+    assert settings.profile.auth.login_rate_limit is False
+
+
+def test_a_profile_written_elsewhere_names_the_schema_relative_to_itself(project: Path, sandbox_description: Path):
+    elsewhere = project / "deploy" / "golive"
+    assert cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--profiles-dir", str(elsewhere),
+                     "--envs-dir", str(project / "deploy")]) == 0
+    first = (elsewhere / "shop.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../profiles/golive-profile.schema.json"
+    assert (project / "deploy" / "shop.env").is_file()

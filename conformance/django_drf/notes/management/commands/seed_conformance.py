@@ -13,12 +13,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = get_user_model()
-        admin = users.objects.create_superuser(os.environ["DJANGO_ADMIN_USERNAME"], "admin@conformance.test",
-                                               os.environ["DJANGO_ADMIN_PASSWORD"])
-        alice = users.objects.create_user(os.environ["DJANGO_USER1_USERNAME"], "alice@conformance.test",
-                                          os.environ["DJANGO_USER1_PASSWORD"])
-        bob = users.objects.create_user(os.environ["DJANGO_USER2_USERNAME"], "bob@conformance.test",
-                                        os.environ["DJANGO_USER2_PASSWORD"])
+        admin = users.objects.create_superuser(os.environ["APP_ADMIN_USERNAME"], "admin@conformance.test",
+                                               os.environ["APP_ADMIN_PASSWORD"])
+        alice = users.objects.create_user(os.environ["APP_USER_USERNAME"], "alice@conformance.test",
+                                          os.environ["APP_USER_PASSWORD"])
+        bob = users.objects.create_user(os.environ["APP_USER2_USERNAME"], "bob@conformance.test",
+                                        os.environ["APP_USER2_PASSWORD"])
         Note.objects.create(owner=alice, title="seeded by the conformance tier", body="alice's note")
         Note.objects.create(owner=bob, title="seeded by the conformance tier", body="bob's note")
         self.stdout.write(f"seeded {admin.username}, {alice.username}, {bob.username}")
