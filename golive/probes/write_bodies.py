@@ -16,9 +16,6 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, find, settings
-from hypothesis_jsonschema import from_schema
-
 UNIQUE = "{unique}"
 
 #: OpenAPI keywords JSON Schema does not know, or that say nothing about which values are valid
@@ -51,10 +48,6 @@ def json_schema(schema: Any) -> Any:
     return converted
 
 
-_FIND_SETTINGS = settings(database=None, derandomize=True, deadline=None, max_examples=200,
-                          suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
-
-
 def _object_schema(schema: Mapping[str, Any]) -> dict[str, Any] | None:
     """An object schema with its ``allOf`` parts folded in (None for other schemas)."""
     parts = [schema, *[part for part in schema.get("allOf", []) if isinstance(part, dict)]]
@@ -85,8 +78,15 @@ def simplest_instance(schema: Mapping[str, Any]) -> Any:
                 return None
             built[name] = value
         return built
+    # imported here: hypothesis reads its data files on import, which the fixtures that import this
+    # module must not make every run pay for (nor warn about, under pytest)
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis_jsonschema import from_schema
+
     try:
-        return find(from_schema(converted), lambda _: True, settings=_FIND_SETTINGS)
+        return find(from_schema(converted), lambda _: True, settings=settings(
+            database=None, derandomize=True, deadline=None, max_examples=200,
+            suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink]))
     except Exception:  # an exotic schema hypothesis-jsonschema cannot read, or one nothing satisfies
         return None
 

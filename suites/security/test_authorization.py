@@ -62,7 +62,7 @@ def owned_objects(profile) -> list[OwnedObject]:  # type: ignore[no-untyped-def]
 
 @check("SEC-AUTHZ-001", "Every role reaches exactly its endpoints: allowed 2xx, others refused (function level)",
        critical=True, safety="probe", items=RBAC_ITEMS)
-def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens, controls, http):
+def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens, controls, http, write_body):
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
     if role not in protected_endpoint.roles:
         # refused only counts where a role that may call the endpoint is accepted on the same request
@@ -70,7 +70,8 @@ def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens
             http, protected_endpoint.method, url, genuine=tokens(protected_endpoint.roles[0]), probe=tokens(role),
             title=f"{role} reaches {protected_endpoint.label} (allowed: {', '.join(protected_endpoint.roles)})",
             tested=f"{role}'s credential (a role without the permission)",
-            fix=f"add the role guard to {protected_endpoint.label}: {role} must not reach it")
+            fix=f"add the role guard to {protected_endpoint.label}: {role} must not reach it",
+            body=write_body(protected_endpoint.method, protected_endpoint.path))
         return
     if protected_endpoint.method not in READ_METHODS:
         # Proving an allowed write without writing: send a body that cannot parse. Reaching validation
