@@ -40,17 +40,26 @@ def _item_of(collection: str, operations: Iterable[Operation], method: str) -> t
     return None
 
 
+def server_set(operation: Operation, name: str) -> bool:
+    """Is ``name`` a field the caller of this create should not choose? One its answer documents but its
+    request does not (the server sets it), or any field an anonymous create (sign-up) names: a field a
+    signed-in caller's request documents is theirs to set by design (a seller's price)."""
+    if name in operation.body_fields:
+        return not operation.security
+    return name in operation.response_fields
+
+
 def create_targets(operations: list[Operation], privileged: Mapping[str, Any]) -> tuple[list[CreateTarget], list[str]]:
     """Creates to probe, and why others naming privileged fields are left out. A create is a POST on
-    a collection (its path does not end in a parameter) whose request or answer schema names a
-    privileged field; it is probed only when the created object can be deleted again."""
+    a collection (its path does not end in a parameter) whose schemas name a privileged field the
+    caller should not choose (``server_set``); it is probed only when the created object can be
+    deleted again."""
     targets: list[CreateTarget] = []
     left_out: list[str] = []
     for operation in operations:
         if operation.method != "POST" or operation.path.rstrip("/").endswith("}"):
             continue
-        named = set(operation.body_fields) | set(operation.response_fields)
-        fields = {name: value for name, value in privileged.items() if name in named}
+        fields = {name: value for name, value in privileged.items() if server_set(operation, name)}
         if not fields:
             continue
         delete = _item_of(operation.path, operations, "DELETE")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from golive.probes.mass_assignment import create_targets, created_id, privileged_fields_stored
 from golive.probes.openapi import inventory
 
-PRIVILEGED = {"role": "admin", "is_admin": True, "balance": 10_000_000}
+PRIVILEGED = {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1}
 
 ACCOUNT = {"type": "object", "properties": {"id": {"type": "integer"}, "username": {"type": "string"},
                                             "role": {"type": "string"}}}
@@ -22,6 +22,12 @@ DOCUMENT = {
         # the request names one; no DELETE of the created object
         "/api/wallets": {"post": {"requestBody": {"content": {"application/json": {"schema": {
             "type": "object", "properties": {"owner": {"type": "string"}, "balance": {"type": "integer"}}}}}}}},
+        # a signed-in seller's request documents the price: theirs to choose by design
+        "/api/listings": {"post": {"security": [{"bearer": []}], "requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "properties": {"title": {"type": "string"}, "price": {"type": "integer"}}}}}},
+            "responses": {"201": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "integer"}, "price": {"type": "integer"}}}}}}}}},
+        "/api/listings/{id}": {"delete": {"security": [{"bearer": []}]}},
         # no privileged field anywhere
         "/api/notes": {"post": {"requestBody": {"content": {"application/json": {"schema": {
             "type": "object", "properties": {"text": {"type": "string"}}}}}}}},
@@ -33,12 +39,14 @@ DOCUMENT = {
 }
 
 
-def test_creates_naming_a_privileged_field_in_request_or_answer_are_probed_when_they_can_be_undone():
+def test_creates_whose_privileged_fields_the_caller_should_not_choose_are_probed_when_they_can_be_undone():
     targets, left_out = create_targets(inventory(DOCUMENT), PRIVILEGED)
     [signup] = targets
     assert signup.label == "POST /api/accounts"
     assert (signup.item_path, signup.id_name, signup.readable) == ("/api/accounts/{account_id}", "account_id", True)
     assert signup.privileged == {"role": "admin"}  # only the fields the schemas name
+    # the anonymous wallet create's request names balance: nobody anonymous may choose it (left out:
+    # no DELETE); the seller's listing is no target at all
     assert [reason.split(":")[0] for reason in left_out] == ["POST /api/accounts/{account_id}/promote",
                                                             "POST /api/wallets"]
     assert all("documents no DELETE of the created object" in reason for reason in left_out)
