@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from pydantic import ValidationError
+
+from golive.profile_inputs import OpenApi
 from golive.probes.write_bodies import generated_body, json_schema, sample_body, simplest_instance, valid_body
 
 SIGN_UP = {
@@ -54,3 +58,11 @@ def test_the_profile_sample_wins_and_its_unique_placeholders_are_filled():
     body, why = valid_body("POST /api/upload", samples, None, token)
     assert body is None and "openapi.samples" in why
     assert sample_body({"n": 1, "s": "{unique}-{unique}"}, token) == {"n": 1, "s": "0a1b2c3d-0a1b2c3d"}
+
+
+def test_profile_samples_are_keyed_by_the_operation_they_fill():
+    spec = OpenApi(service="api", source="/openapi.json",
+                   samples={"POST /api/accounts": {"username": "golive-{unique}", "newsletter": False}})
+    assert spec.samples["POST /api/accounts"]["newsletter"] is False
+    with pytest.raises(ValidationError, match="METHOD /path"):
+        OpenApi(service="api", source="/openapi.json", samples={"/api/accounts": {"username": "x"}})
