@@ -390,9 +390,24 @@ def _diagnosed(auth: Auth, role: str, response: httpx.Response, *, expected: str
     return Prerequisite(login_prerequisite(role), expected, diagnosis.summary, where(response), diagnosis.fix)
 
 
+#: in the login page: what the sign-in led to — "left" the page, "reloaded" it (a form post answered
+#: with a page), the text an error element shows — or false while it is still under way
+_SIGN_IN_SETTLED = """([login, errors]) => {
+  const here = location.href.split("#")[0].split("?")[0].replace(/\\/$/, "");
+  if (here !== login) return "left";
+  if (!window.__goliveLoginPage) return "reloaded";
+  const shown = [...document.querySelectorAll(errors)].map((e) => e.innerText.trim()).filter(Boolean);
+  return shown.length ? "shown: " + shown.join(" ") : false;
+}"""
+
+
 def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
                   placement: CredentialPlacement) -> Credential:
-    """Sign in through the login page in Chromium once; the cookies it ends with are the credential."""
+    """Sign in through the login page in Chromium once; the cookies it ends with are the credential.
+
+    The page may sign in by a form post or by its own script: golive waits until the page is left
+    (or reloaded by a post), or until it shows an error (``login.error_selector``), not for a
+    navigation that a refused scripted sign-in never makes."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -411,8 +426,11 @@ def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
                 page.goto(url, wait_until="load")
                 page.fill(spec.username_selector, credentials.username or "")
                 page.fill(spec.password_selector, credentials.password or "")
-                with page.expect_navigation(wait_until="load"):
-                    page.click(spec.submit_selector)
+                page.evaluate("window.__goliveLoginPage = true")
+                page.click(spec.submit_selector)
+                settled = page.wait_for_function(_SIGN_IN_SETTLED, arg=[url.split("?")[0].rstrip("/"),
+                                                                        spec.error_selector]).json_value()
+                page.wait_for_load_state("load")
             except PlaywrightError as error:
                 raise LoginFailed(Prerequisite(login_prerequisite(role), "the login page signs in",
                                                str(error).splitlines()[0], url,
@@ -421,16 +439,22 @@ def browser_login(http: HttpClient, auth: Auth, service_url: str, role: str,
             landed = page.url
         finally:
             browser.close()
-    name = spec.session_cookie or (next(iter(cookies)) if len(cookies) == 1 else None)
+    csrf_cookie = spec.csrf.cookie if spec.csrf else None
+    session_names = [name for name in cookies if name != csrf_cookie]
+    name = spec.session_cookie or (session_names[0] if len(session_names) == 1 else None)
     if not cookies or (name is not None and name not in cookies) or landed.rstrip("/") == url.rstrip("/"):
+        shown = f" and showed {str(settled).removeprefix('shown: ')!r}" if str(settled).startswith("shown: ") else ""
         raise LoginFailed(Prerequisite(login_prerequisite(role), "a session cookie after signing in",
-                                       f"the page stayed at {landed} with cookies {sorted(cookies) or 'none'}", url,
-                                       "check the role's password, or set auth.login.session_cookie"))
+                                       f"the page stayed at {landed}{shown} with cookies {sorted(cookies) or 'none'}",
+                                       url, "check the role's password, or set auth.login.session_cookie"))
     http.redactor.add(*cookies.values())
-    name = name or sorted(cookies)[0]
+    name = name or sorted(session_names or cookies)[0]
     cookie = placement.model_copy(update={"location": "cookie", "name": name, "scheme": ""})
+    # Django/Rails-style CSRF: unsafe requests echo the token cookie the sign-in left in a header
+    csrf = (spec.csrf.header, cookies[csrf_cookie]) if spec.csrf and spec.csrf.header and csrf_cookie in cookies \
+        else None
     return Credential(role, "browser", cookie, cookies[name],
-                      cookies=tuple((key, value) for key, value in cookies.items() if key != name),
+                      cookies=tuple((key, value) for key, value in cookies.items() if key != name), csrf=csrf,
                       issued_at=started)
 
 

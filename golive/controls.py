@@ -3,12 +3,15 @@
 Every probe (a forged credential, none at all) is sent beside a control that differs only in the
 property under test: the same method and URL with the role's real credential. Reads are sent as
 they are; writes are proven without writing, with a body that cannot parse, beside an anonymous
-baseline that shows whether the endpoint checks the credential before the body. Controls are
-cached per worker, so a sweep of twenty forgeries on one endpoint sends its control once.
+baseline that shows whether the endpoint checks the credential before the body. Where it judges
+the body first, the probe is sent again with a valid body (the profile's sample, or one generated
+from the API description's schema: ``body=``) so that the guard answers it. Controls are cached per
+worker, so a sweep of twenty forgeries on one endpoint sends its control once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +21,11 @@ from golive import expect
 from golive.http import HttpClient
 from golive.outcomes import CheckFailed, inconclusive
 from golive.probes.authz import UNPARSEABLE_JSON_BODY
-from golive.probes.control import Judgement, Outcome, judge, judge_write
+from golive.probes.control import Judgement, Outcome, judge, judge_write, judge_write_with_body
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: makes a valid body for one write request (fresh unique values each call); None when there is none
+ValidBody = Callable[[], dict[str, Any] | None]
 
 
 def request_shape(method: str) -> dict[str, Any]:
@@ -43,8 +48,11 @@ class Controls:
         return self.answers[key]
 
     def pair(self, http: HttpClient, method: str, url: str, *, genuine: httpx.Auth,
-             probe: httpx.Auth | None) -> tuple[Judgement, httpx.Response, httpx.Response]:
-        """Send the probe (None: no credential) beside its control; (judgement, control, probe answer)."""
+             probe: httpx.Auth | None, body: ValidBody | None = None,
+             ) -> tuple[Judgement, httpx.Response, httpx.Response]:
+        """Send the probe (None: no credential) beside its control; (judgement, control, probe answer).
+        ``body`` makes a valid body for a write (None when it has none), sent with the probe only where
+        the endpoint judges the unparseable one before the credential."""
         control = self.send(http, method, url, genuine)
         anonymous = self.send(http, method, url, None) if method.upper() not in READS else None
         if probe is None and anonymous is not None:
@@ -52,7 +60,14 @@ class Controls:
         else:
             answer = http.request(method, url, auth=probe, intent="probe", **request_shape(method))
         if anonymous is not None:
-            return judge_write(control.status_code, anonymous.status_code, answer.status_code), control, answer
+            judgement = judge_write(control.status_code, anonymous.status_code, answer.status_code)
+            valid = body() if body is not None and judgement.outcome is Outcome.INCONCLUSIVE \
+                and anonymous.status_code not in (401, 403) else None
+            if valid is not None:
+                # body first: a body that passes validation makes the guard answer the probe
+                answer = http.request(method, url, auth=probe, intent="probe", json=valid)
+                judgement = judge_write_with_body(control.status_code, answer.status_code)
+            return judgement, control, answer
         judgement = judge(control.status_code, answer.status_code)
         if probe is not None and judgement.outcome is Outcome.ACCEPTED:
             # a read open to anyone accepts any credential: that is the missing-credential finding
@@ -65,9 +80,10 @@ class Controls:
         return judgement, control, answer
 
     def expect_refused(self, http: HttpClient, method: str, url: str, *, genuine: httpx.Auth,
-                       probe: httpx.Auth | None, title: str, tested: str, fix: str = "") -> httpx.Response:
+                       probe: httpx.Auth | None, title: str, tested: str, fix: str = "",
+                       body: ValidBody | None = None) -> httpx.Response:
         """``probe`` must be refused where ``genuine`` is accepted on the same request."""
-        judgement, control, answer = self.pair(http, method, url, genuine=genuine, probe=probe)
+        judgement, control, answer = self.pair(http, method, url, genuine=genuine, probe=probe, body=body)
         expect.settle(judgement, control, answer, title, tested=tested, fix=fix)
         return answer
 

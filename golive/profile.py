@@ -123,6 +123,8 @@ class Login(Strict):
     username_selector: str = "input[name=username]"
     password_selector: str = "input[name=password]"
     submit_selector: str = "[type=submit]"
+    error_selector: str = Field(default="[role=alert], .error, .errorlist, .alert-danger", description=(
+        "browser: where the login page shows a refused sign-in (golive stops waiting once it shows text)"))
 
     @model_validator(mode="after")
     def _path_when_posting(self) -> "Login":

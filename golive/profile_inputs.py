@@ -6,9 +6,10 @@ Secrets are ``${VAR}`` references into the env file, as everywhere in a profile.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -211,6 +212,20 @@ class OpenApi(Strict):
         default_factory=list,
         description="writes anonymous callers may make by design (\"POST /api/auth/login\", \"/webhooks/*\"): "
                     "sign-up, login, password reset, webhooks; any other anonymous write is a finding (SEC-AUTH-011)")
+    samples: dict[str, SampleBody] = Field(
+        default_factory=dict,
+        description="a valid body per write operation, by \"METHOD /path\" as the description names it "
+                    "(\"POST /api/accounts\": {username: \"golive-{unique}\", ...}), for the probes that send "
+                    "one (mass assignment on creates, SEC-AUTHZ-009); {unique} in a string becomes a fresh value "
+                    "per request; default: the simplest body the operation's request schema allows")
+
+    @field_validator("samples")
+    @classmethod
+    def _samples_name_operations(cls, samples: dict[str, SampleBody]) -> dict[str, SampleBody]:
+        wrong = [label for label in samples if not re.fullmatch(r"(POST|PUT|PATCH|DELETE) /\S*", label)]
+        if wrong:
+            raise ValueError(f"samples are keyed by \"METHOD /path\" (POST /api/accounts): {wrong}")
+        return samples
 
 
 def input_service_references(

@@ -199,6 +199,9 @@ _register("bola_orders",
 _register("mass_assignable_role",
           "PATCH /api/me copies the request body onto the user: sending role=admin makes you admin.",
           "SEC-AUTHZ-004")
+_register("signup_mass_assignable_fields",
+          "Sign-up (POST /api/accounts) binds the whole body onto the new account: a visitor who sends "
+          "{\"role\": \"admin\", \"verified\": true} opens a verified admin account.", "SEC-AUTHZ-009")
 _register("password_hash_exposed",
           "GET /api/admin/users serialises the user rows with their password hashes.", "SEC-AUTHZ-005")
 _register("role_refusal_unauthorized",

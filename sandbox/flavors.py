@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter
 
 from sandbox import emulators, web
-from sandbox.routes import account, api, auth, health, internal, mfa, orders
+from sandbox.routes import account, api, auth, health, internal, mfa, orders, signup
 from sandbox.routes import exposure, rate_probe, runtime_config
 from sandbox.routes import inputs, webhooks
 from sandbox.routes import arogya_inventory, flavor_admin, flavor_paths
@@ -42,6 +42,7 @@ def _commerce(settings: Settings) -> list[APIRouter]:
         mfa.build_router(settings),
         orders.build_router(settings),
         account.build_router(settings),
+        signup.build_router(settings),
         internal.build_router(settings),
         rate_probe.build_router(settings),
         runtime_config.build_router(settings),

@@ -4,6 +4,8 @@
 - ``session``: an opaque server-side session id in the ``sessionid`` cookie, Django-style: a CSRF
   token in the ``csrftoken`` cookie must be echoed in ``X-CSRFToken`` on every unsafe request, and
   only the cookie counts (an Authorization header is ignored);
+- ``browser``: the same session API, signed into only by the login page's script (a one-time
+  ticket the page fetches travels with the credentials: no plain form post or API call signs in);
 - ``basic``: HTTP Basic with the user's password on every request; failed attempts are limited
   per client and username like logins are;
 - ``token``: a pre-issued API key per user (SANDBOX_<USER>_API_KEY) in the ``X-API-Key`` header.
@@ -26,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sandbox.db import User
 from sandbox.passwords import burn_verify_time, verify_password
+from sandbox.settings import SESSION_STYLES
 
 SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"
@@ -169,7 +172,7 @@ async def identify(request: Request) -> Identity:
     state = request.app.state.sandbox
     settings = state.settings
     style = settings.login_style
-    if style == "session":
+    if style in SESSION_STYLES:
         session_id = request.cookies.get(SESSION_COOKIE)
         identity = state.sessions.find(session_id) if session_id else None
         if identity is None:

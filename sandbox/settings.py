@@ -69,8 +69,11 @@ DEFAULT_FLAVOR = "commerce"
 
 #: how the commerce flavor's users sign in (SANDBOX_LOGIN), see sandbox/login_styles.py: a JSON login
 #: issuing JWTs (the default), the OAuth2 password form, a server-side session cookie with CSRF, HTTP
-#: Basic on every request, or pre-issued API keys per user (SANDBOX_<USER>_API_KEY)
-LOGIN_STYLES: tuple[str, ...] = ("json", "form", "session", "basic", "token")
+#: Basic on every request, pre-issued API keys per user (SANDBOX_<USER>_API_KEY), or the session API
+#: behind a login page whose script signs in (browser: no plain request replicates it)
+LOGIN_STYLES: tuple[str, ...] = ("json", "form", "session", "basic", "token", "browser")
+#: the styles whose API reads a server-side session cookie (with Django-style CSRF)
+SESSION_STYLES: tuple[str, ...] = ("session", "browser")
 #: SANDBOX_LIST_ENVELOPE: list answers wrapped in an object under this key ({"data": [...]})
 LIST_ENVELOPE_KEYS: tuple[str, ...] = ("data", "items", "results")
 

@@ -76,3 +76,28 @@ def judge_write(control: int, anonymous: int, probe: int) -> Judgement:
                          "not 401/403: the endpoint judges the body before the credential, so a refusal cannot "
                          "be told from a validation error without writing")
     return judge(control, probe, accepted=VALIDATION_ANSWERS | {200, 201, 202, 204})
+
+
+def judge_write_with_body(control: int, probe: int) -> Judgement:
+    """A write endpoint that judges the body before the credential, probed with a valid body (the
+    profile's sample, or one generated from the request schema): that body passes validation, so
+    what answers it is the guard. ``control`` is the real credential's answer to the unparseable
+    body, which must have got past the guard (a validation answer or a 2xx); the control is never
+    sent with the valid body, which would write.
+    """
+    if probe in RATE_LIMITED_STATUSES:
+        return Judgement(Outcome.RATE_LIMITED, f"the probe with a valid body was answered HTTP {probe}")
+    if control not in VALIDATION_ANSWERS and not success(control):
+        return Judgement(Outcome.INCONCLUSIVE, f"the control request answered HTTP {control}, so the probe's "
+                         f"HTTP {probe} proves nothing")
+    if success(probe):
+        return Judgement(Outcome.ACCEPTED, f"HTTP {probe} to a valid body, as the control got past the guard "
+                         f"(HTTP {control}): the write went through")
+    if probe in REFUSALS:
+        return Judgement(Outcome.REFUSED, f"HTTP {probe} to a valid body (past validation, so the guard's answer) "
+                         f"where the control got HTTP {control}")
+    if probe in VALIDATION_ANSWERS:
+        return Judgement(Outcome.INCONCLUSIVE, f"the body sent as valid was answered HTTP {probe}: the endpoint "
+                         "judged it invalid, so no answer tells a refusal from a validation error (give a body it "
+                         "accepts in openapi.samples)")
+    return Judgement(Outcome.INCONCLUSIVE, f"HTTP {probe} to a valid body, not a refusal (401, 403 or 404)")

@@ -35,6 +35,10 @@ class Operation:
     # security requirement names; () = public, None = inherits nothing said
     security: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # the JSON request body's schema with every local $ref inlined (for generating a valid body)
+    body_schema: dict[str, Any] | None = field(default=None, compare=False)
+    # property names of the first 2xx JSON answer's schema (what a create says it stores)
+    response_fields: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -77,19 +81,52 @@ def _parameter(document: dict[str, Any], raw: Any) -> Parameter | None:
                      schema=detail or None)
 
 
-def _body(document: dict[str, Any], raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    body = _resolve(document, raw)
-    if not isinstance(body, dict):
-        return (), ()
-    content = body.get("content", {})
-    media = content.get("application/json") or next(iter(content.values()), {}) if isinstance(content, dict) else {}
+def inline(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    """``node`` with every local ``$ref`` replaced by its target, recursively (a schema a generator
+    can read on its own); a reference deeper than a few levels (a recursive schema) becomes ``{}``."""
+    if depth > 8:
+        return {}
+    node = _resolve(document, node)
+    if isinstance(node, dict):
+        return {key: inline(document, value, depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline(document, item, depth + 1) for item in node]
+    return node
+
+
+def _media_schema(document: dict[str, Any], content: Any) -> dict[str, Any] | None:
+    """The schema of a ``content`` map: its JSON media type's, else the first one's."""
+    if not isinstance(content, dict) or not content:
+        return None
+    media = content.get("application/json") or next(iter(content.values()), {})
     schema = _resolve(document, media.get("schema", {}) if isinstance(media, dict) else {})
-    if not isinstance(schema, dict):
-        return (), ()
+    return schema if isinstance(schema, dict) else None
+
+
+def _body(document: dict[str, Any], raw: Any) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, Any] | None]:
+    body = _resolve(document, raw)
+    schema = _media_schema(document, body.get("content", {})) if isinstance(body, dict) else None
+    if schema is None:
+        return (), (), None
     properties = schema.get("properties", {})
     required = schema.get("required", [])
     return (tuple(properties) if isinstance(properties, dict) else (),
-            tuple(r for r in required if isinstance(r, str)) if isinstance(required, list) else ())
+            tuple(r for r in required if isinstance(r, str)) if isinstance(required, list) else (),
+            inline(document, schema))
+
+
+def _response_fields(document: dict[str, Any], responses: Any) -> tuple[str, ...]:
+    if not isinstance(responses, dict):
+        return ()
+    # YAML reads 201: as an integer key
+    for status, raw in sorted(responses.items(), key=lambda item: str(item[0])):
+        if str(status).startswith("2"):
+            answer = _resolve(document, raw)
+            schema = _media_schema(document, answer.get("content")) if isinstance(answer, dict) else None
+            properties = schema.get("properties") if schema else None
+            if isinstance(properties, dict):
+                return tuple(properties)
+    return ()
 
 
 def _security(requirements: Any) -> tuple[str, ...]:
@@ -116,10 +153,11 @@ def inventory(document: dict[str, Any]) -> list[Operation]:
                 continue
             own = [p for p in (_parameter(document, raw) for raw in spec.get("parameters", [])) if p]
             merged = {(p.name, p.location): p for p in shared + own}  # operation-level wins
-            fields, required = _body(document, spec.get("requestBody"))
+            fields, required, body_schema = _body(document, spec.get("requestBody"))
             security = _security(spec["security"]) if "security" in spec else default_security
             operations.append(Operation(method.upper(), path, tuple(merged.values()), fields, required,
-                                        security, tuple(t for t in spec.get("tags", []) if isinstance(t, str))))
+                                        security, tuple(t for t in spec.get("tags", []) if isinstance(t, str)),
+                                        body_schema, _response_fields(document, spec.get("responses"))))
     return operations
 
 

@@ -15,7 +15,7 @@ from sandbox.auth import REFRESH_TTL_SECONDS, InvalidTokenError, TokenService
 from sandbox.db import RefreshToken, User
 from sandbox.mfa import new_challenge
 from sandbox.passwords import burn_verify_time, verify_password
-from sandbox.routes.session_login import session_login_router
+from sandbox.routes.session_login import browser_login_router, session_login_router
 from sandbox.runtime import state_of
 from sandbox.settings import MFA_ROLES, Settings
 
@@ -104,6 +104,9 @@ def build_router(settings: Settings) -> APIRouter:
 
     if settings.login_style == "session":
         router.include_router(session_login_router(settings, password_step))
+
+    if settings.login_style == "browser":
+        router.include_router(browser_login_router(settings, password_step))
 
     if settings.login_style not in ("json", "form"):
         return router  # sessions, Basic and API keys issue no tokens to refresh

@@ -36,3 +36,16 @@ def test_a_write_is_judged_only_when_the_anonymous_caller_is_stopped_at_the_guar
 def test_reasons_name_both_answers():
     assert judge(200, 200).reason == "HTTP 200, as the control (HTTP 200)"
     assert judge(400, 401).reason == "the control request answered HTTP 400, so the probe's HTTP 401 proves nothing"
+
+
+def test_a_body_first_write_probed_with_a_valid_body_is_judged_by_the_guard():
+    from golive.probes.control import judge_write_with_body
+
+    # the valid body passed validation, so the 401 is the guard's; the real credential got past it
+    assert judge_write_with_body(control=422, probe=401).outcome is Outcome.REFUSED
+    assert judge_write_with_body(control=422, probe=201).outcome is Outcome.ACCEPTED
+    # the "valid" body was judged invalid after all: still nothing to tell apart
+    assert judge_write_with_body(control=422, probe=422).outcome is Outcome.INCONCLUSIVE
+    # the real credential itself was refused: no probe answer proves anything
+    assert judge_write_with_body(control=401, probe=401).outcome is Outcome.INCONCLUSIVE
+    assert judge_write_with_body(control=422, probe=429).outcome is Outcome.RATE_LIMITED

@@ -1,5 +1,5 @@
 """Exact on every login style: golive run on the sandbox's login flavors (envs/local-form, -session,
--basic, -token, -jsonapi), healthy and with faults, judged by its own verdict.json and report:
+-basic, -token, -browser, -jsonapi), healthy and with faults, judged by its own verdict.json and report:
 
 (a) a failed result whose title says "accepts"/"accepted"/"answers without" shows no 4xx as found;
 (b) a probe check's result is passed or failed only when its control succeeded: the run sent the same
@@ -25,7 +25,7 @@ from golive.config import env_file_values
 from golive.sandbox_process import SandboxProcess
 from selftest.golive_runs import ROOT, Run, golive
 
-FLAVORS = ("local-form", "local-session", "local-basic", "local-token", "local-jsonapi")
+FLAVORS = ("local-form", "local-session", "local-basic", "local-token", "local-browser", "local-jsonapi")
 #: the checks that log in, probe with controls, or sweep objects: what a login style changes
 AUTH_CHECKS = ("SEC-AUTH-001", "SEC-AUTH-002", "SEC-AUTH-003", "SEC-AUTH-004", "SEC-AUTH-005", "SEC-AUTH-006",
                "SEC-AUTH-007", "SEC-AUTH-008", "SEC-AUTH-009", "SEC-AUTH-010", "SEC-AUTHZ-001", "SEC-AUTHZ-002",
@@ -189,11 +189,11 @@ def test_healthy_flavor_is_go_with_its_auth_checks_run(env, tmp_path_factory):
               "SEC-AUTHZ-004", "SEC-AUTHZ-005"}
     password_login = {"SEC-AUTH-008", "SEC-AUTH-009", "SEC-EXPOSE-007"}
     assert always - ran == set()
-    if env != "local-token":
+    if env not in ("local-token", "local-browser"):  # no password login golive can probe with requests
         assert password_login - ran == set()
 
 
-@pytest.mark.parametrize("env", ("local-session", "local-basic", "local-token"))
+@pytest.mark.parametrize("env", ("local-session", "local-basic", "local-token", "local-browser"))
 def test_jwt_checks_do_not_apply_to_opaque_credentials(env, tmp_path_factory):
     run = healthy_run(env, tmp_path_factory)
     for check in run.verdict["checks"]:
@@ -293,6 +293,16 @@ def test_a_wrong_password_is_one_root_cause(started_sandbox, tmp_path):
     assert_one_root_cause_per_role(run, {"manager"})
     reason = next(r for r in run.verdict["reasons"] if r.startswith("login as manager failed"))
     assert "401" in reason
+
+
+@pytest.mark.parametrize("started_sandbox", ["local-browser"], indirect=True)
+def test_a_wrong_password_on_a_scripted_login_page_is_one_root_cause(started_sandbox, tmp_path):
+    sandbox, values = started_sandbox
+    run = run_against(sandbox, values, tmp_path, {"SANDBOX_MANAGER_PASSWORD": "not-the-manager-password"})
+    assert_one_root_cause_per_role(run, {"manager"})
+    reason = next(r for r in run.verdict["reasons"] if r.startswith("login as manager failed"))
+    # the page's own refusal, seen without waiting out a navigation that never comes
+    assert "Invalid username or password." in reason, reason
 
 
 @pytest.mark.parametrize("started_sandbox", ["local-form"], indirect=True)

@@ -59,6 +59,31 @@ def test_fault_form_login_user_enumeration(make_client):
             unknown_status
 
 
+# --- browser: the session API behind a scripted login page ---------------------------------------
+
+def test_browser_login_signs_in_only_with_the_ticket_its_page_script_fetches(make_client, kit):
+    client = make_client(env={"SANDBOX_LOGIN": "browser"})
+    page = client.get("/api/auth/login")
+    assert '<button type="button" id="sign-in">' in page.text and 'src="/api/auth/login.js"' in page.text
+    assert "X-Login-Ticket" in client.get("/api/auth/login.js").text
+    csrf = {"X-CSRFToken": page.cookies["csrftoken"]}
+    fields = {"username": "cashier", "password": kit.passwords["cashier"]}
+    # what golive's session and JSON strategies would send: refused, however right the password
+    form = {**fields, "csrfmiddlewaretoken": page.cookies["csrftoken"]}
+    assert client.post("/api/auth/login", data=form, follow_redirects=False).status_code in (400, 422)
+    assert client.post("/api/auth/login", json=fields, headers=csrf).status_code == 400
+    ticket = client.post("/api/auth/login/ticket", headers=csrf).json()["ticket"]
+    wrong = client.post("/api/auth/login", json={**fields, "password": "wrong"},
+                        headers={**csrf, "X-Login-Ticket": ticket})
+    assert wrong.status_code == 401 and "sessionid" not in client.cookies
+    ticket = client.post("/api/auth/login/ticket", headers=csrf).json()["ticket"]
+    signed_in = client.post("/api/auth/login", json=fields, headers={**csrf, "X-Login-Ticket": ticket})
+    assert signed_in.json() == {"next": "/"} and "sessionid" in client.cookies
+    rotated = {"X-CSRFToken": client.cookies["csrftoken"]}  # a used ticket does not sign in again
+    assert client.post("/api/auth/login", json=fields, headers={**rotated, "X-Login-Ticket": ticket}).status_code == 400
+    assert client.get("/api/me").json() == {"username": "cashier", "role": "cashier"}
+
+
 # --- session: a login form, a session cookie, CSRF ---------------------------------------------
 
 def test_session_login_answers_302_with_an_httponly_session_cookie_and_a_rotated_csrf_token(make_client, kit):

@@ -464,6 +464,21 @@ def test_fault_mass_assignable_role(make_client, kit):
     assert healthy.patch("/api/me", headers=headers, json={"display_name": "Till 1"}).json()["role"] == "cashier"
 
 
+def test_fault_signup_mass_assignable_fields(make_client, kit):
+    chosen = {"username": "visitor-1", "email": "visitor-1@example.com"}
+    faulty = make_client("signup_mass_assignable_fields")
+    account = faulty.post("/api/accounts", json={**chosen, "role": "admin", "verified": True}).json()
+    assert (account["role"], account["verified"]) == ("admin", True)
+    healthy = make_client()
+    account = healthy.post("/api/accounts", json={**chosen, "role": "admin", "verified": True}).json()
+    assert (account["role"], account["verified"]) == ("customer", False)  # chosen by the shop, not the body
+    admin = kit.bearer(kit.login(healthy, "admin")["access_token"])
+    assert healthy.get(f"/api/accounts/{account['id']}", headers=admin).json()["role"] == "customer"
+    assert healthy.get(f"/api/accounts/{account['id']}").status_code == 401
+    assert healthy.delete(f"/api/accounts/{account['id']}", headers=admin).status_code == 204
+    assert healthy.get(f"/api/accounts/{account['id']}", headers=admin).status_code == 404
+
+
 def test_fault_password_hash_exposed(make_client, kit):
     faulty = make_client("password_hash_exposed")
     users = faulty.get("/api/admin/users", headers=kit.bearer(kit.login(faulty, "admin")["access_token"])).json()

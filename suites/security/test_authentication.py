@@ -36,12 +36,14 @@ def test_role_can_log_in(profile, auth_config, role, http, issued_tokens):
 
 @check("SEC-AUTH-002", "Protected endpoints refuse requests without a token", critical=True, safety="probe",
        items=["realserv:SEC-AUTH-02", "realserv:TEST-SEC-03", "inventory:SECURITY-01", "realserv:DEP-STG-05"])
-def test_protected_endpoint_requires_token(profile, auth_config, protected_endpoint, tokens, controls, http):
+def test_protected_endpoint_requires_token(profile, auth_config, protected_endpoint, tokens, controls, http,
+                                           write_body):
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
     controls.expect_refused(http, protected_endpoint.method, url, genuine=tokens(protected_endpoint.roles[0]),
                             probe=None, title=f"{protected_endpoint.label} answers without a credential",
                             tested="no credential at all",
-                            fix="require a valid credential on this route (authentication middleware not applied)")
+                            fix="require a valid credential on this route (authentication middleware not applied)",
+                            body=write_body(protected_endpoint.method, protected_endpoint.path))
 
 
 @check("SEC-AUTH-010", "Every read the API description secures refuses anonymous callers", critical=True,

@@ -10,6 +10,7 @@ credential. 401, 403 and 404 are all refusals; which one a system should use is 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -36,6 +37,8 @@ from golive.probes.authz import (
 )
 from golive.probes.control import Outcome, judge
 from golive.probes.findings import Finding
+from golive.probes.mass_assignment import CreateTarget, create_targets, created_id, privileged_fields_stored
+from golive.probes.write_bodies import valid_body
 
 RBAC_ITEMS = ["realserv:SEC-AUTH-04", "arogya:S4-EXIT-03", "whatsapp_tracker:BETA-ROLE-03",
               "realserv:TEST-SEC-04", "inventory:SECURITY-03", "consolidated:TEAM-02",
@@ -59,7 +62,7 @@ def owned_objects(profile) -> list[OwnedObject]:  # type: ignore[no-untyped-def]
 
 @check("SEC-AUTHZ-001", "Every role reaches exactly its endpoints: allowed 2xx, others refused (function level)",
        critical=True, safety="probe", items=RBAC_ITEMS)
-def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens, controls, http):
+def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens, controls, http, write_body):
     url = profile.service(protected_endpoint.service).url(protected_endpoint.path)
     if role not in protected_endpoint.roles:
         # refused only counts where a role that may call the endpoint is accepted on the same request
@@ -67,7 +70,8 @@ def test_role_matrix_cell(profile, auth_config, protected_endpoint, role, tokens
             http, protected_endpoint.method, url, genuine=tokens(protected_endpoint.roles[0]), probe=tokens(role),
             title=f"{role} reaches {protected_endpoint.label} (allowed: {', '.join(protected_endpoint.roles)})",
             tested=f"{role}'s credential (a role without the permission)",
-            fix=f"add the role guard to {protected_endpoint.label}: {role} must not reach it")
+            fix=f"add the role guard to {protected_endpoint.label}: {role} must not reach it",
+            body=write_body(protected_endpoint.method, protected_endpoint.path))
         return
     if protected_endpoint.method not in READ_METHODS:
         # Proving an allowed write without writing: send a body that cannot parse. Reaching validation
@@ -296,6 +300,92 @@ def test_privileged_fields_not_assignable(profile, auth_config, tokens, http):
                      json={**allowed, **{name: before[name] for name in privileged if name in before}})
     expect.no_findings(findings, f"{update.role} escalates through {update.method} {update.path}",
                        where=where(response))
+
+
+def json_object(response: httpx.Response) -> dict:
+    """The answer's JSON object ({} when it has none)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def create_once(http, compensate, target: CreateTarget, url: str, body: dict, caller, undoer: str,  # type: ignore[no-untyped-def]
+                item_url: Callable[[str], str], what: str) -> tuple[httpx.Response, str | None]:
+    """One create through the ledger: announced before it is sent, its DELETE recorded once the
+    answer names the id (undone at teardown); (the answer, the created object's URL or None)."""
+    intent = compensate.intent(f"delete {what} created by {target.label} ({compensate.tag})", url)
+    response = http.request("POST", url, json=body, auth=caller, intent="write")
+    compensate.refused(intent, response.status_code)
+    if not response.is_success:
+        return response, None
+    object_id = created_id(json_object(response), response.headers.get("location"), target.id_name)
+    if object_id is None:
+        return response, None  # the intent stays open: cleanup reports it for a look by hand
+    created = item_url(object_id)
+    compensate.undo(f"delete {what} {object_id} created by {target.label}", "DELETE", created, role=undoer,
+                    intent=intent)
+    return response, created
+
+
+@check("SEC-AUTHZ-009", "Create endpoints (sign-up) cannot set privileged fields (role, admin, verified, balance)",
+       critical=True, safety="mutating", items=OBJECT_ITEMS)
+def test_privileged_fields_not_assignable_on_create(profile, api_operations, tokens, http, compensate):
+    spec = profile.openapi
+    privileged = (profile.authorization or Authorization()).privileged_fields
+    targets, left_out = create_targets(api_operations, privileged)
+    if not targets and not left_out:
+        not_applicable(f"the API description documents no create (POST on a collection) whose request or answer "
+                       f"names a privileged field ({', '.join(privileged)})")
+    if not targets:
+        unverified("; ".join(left_out))
+    role = required(spec.role, "a role that reads and deletes what the creates make (openapi.role)")
+    service = profile.service(spec.service)
+    findings: list[Finding] = []
+    unclear: list[str] = list(left_out)
+    evidence: httpx.Response | None = None
+    for target in targets[: spec.max_operations]:
+        url = service.url(target.operation.path)
+        caller = tokens(role) if target.operation.security else None  # sign-up: anonymous, as documented
+        item_url = lambda object_id, t=target: service.url(t.item_path.replace("{" + t.id_name + "}", object_id))
+        body, source = valid_body(target.label, spec.samples, target.operation.body_schema)
+        if body is None:
+            unclear.append(source)
+            continue
+        allowed = {name: value for name, value in body.items() if name not in target.privileged}
+        # the control: the same create without the privileged fields must be accepted
+        control, control_url = create_once(http, compensate, target, url, allowed, caller, role, item_url,
+                                           "the control object")
+        if not control.is_success or control_url is None:
+            why = ("no id of the created object in the answer or its Location header" if control.is_success
+                   else "give a body the endpoint accepts in openapi.samples")
+            unclear.append(f"{target.label} without privileged fields (body {source}) answered HTTP "
+                           f"{control.status_code} ({where(control)}): {why}")
+            continue
+        stored_control = read_object(http, control_url, tokens(role)) if target.readable else None
+        # the probe: the same create (fresh unique values) with the privileged fields added
+        fresh = valid_body(target.label, spec.samples, target.operation.body_schema)[0] or allowed
+        attempt = {**{name: value for name, value in fresh.items() if name not in target.privileged},
+                   **target.privileged}
+        response, created_url = create_once(http, compensate, target, url, attempt, caller, role, item_url,
+                                            "the probe object")
+        if not response.is_success:
+            continue  # refused with the privileged fields where the control was accepted: nothing stored
+        # the create's own answer (the stored object, as most APIs return it) and a fresh read are evidence
+        stored = read_object(http, created_url, tokens(role)) if created_url and target.readable else None
+        found = (privileged_fields_stored(target.label, target.privileged, stored_control or json_object(control),
+                                          json_object(response))
+                 or privileged_fields_stored(target.label, target.privileged,
+                                             stored_control or json_object(control), stored or {}))
+        if found:
+            findings += found
+            evidence = evidence or response
+    if findings:
+        expect.no_findings(findings, "create endpoints store privileged fields the caller sends",
+                           where=where(evidence) if evidence is not None else service.url("/"))
+    if unclear and len(unclear) >= len(targets) + len(left_out):
+        inconclusive("no create could be probed: " + "; ".join(unclear[:5]))
 
 
 # --- secrets in answers ------------------------------------------------------------------------

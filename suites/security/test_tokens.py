@@ -70,7 +70,7 @@ def jwt_of(credential):  # type: ignore[no-untyped-def]
        "expired, wrong issuer or audience, unknown kid, key confusion)", critical=True, safety="probe",
        items=AUTH_ITEMS)
 def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery, tokens, http, published_keys,
-                              controls):
+                              controls, write_body):
     genuine = tokens(protected_endpoint.roles[0])
     header, claims = jwt_of(genuine)
     unused = claim_tested_but_unused(forgery, auth_config.enforced_claims, header, claims)
@@ -85,7 +85,8 @@ def test_forged_token_refused(profile, auth_config, protected_endpoint, forgery,
             http, protected_endpoint.method, url, genuine=genuine, probe=forged,
             title=f"{protected_endpoint.label} accepts a token with {FORGERIES[forgery].title}",
             tested=f"a token with {FORGERIES[forgery].title} in {genuine.where}",
-            fix="verify the signature, pin the algorithm and check exp/nbf/iss/aud on every request")
+            fix="verify the signature, pin the algorithm and check exp/nbf/iss/aud on every request",
+            body=write_body(protected_endpoint.method, protected_endpoint.path))
 
 
 @check("SEC-AUTH-004", "Access and refresh token lifetimes are within the profile's policy", critical=True,
