@@ -162,7 +162,7 @@ ORIGIN_LEFT_OUT = {"pos": "pos_origin_not_allowed"}
 
 
 class CorsMiddleware:
-    """CORS with an exact-match allow-list plus the admin page's own origin."""
+    """CORS with an exact-match allow-list plus the admin page's and the front-end apps' own origins."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
