@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import shutil
+import zipfile
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -66,14 +69,72 @@ def navigation_failure(text: str) -> str:
     return ""
 
 
-def text_when_shown(page: Any, selector: str, text: str = "") -> str:
-    """Wait until ``selector`` is visible and shows ``text``; return what it shows (even on time-out)."""
+def text_when_shown(page: Any, selector: str, text: str = "", until: str | None = None) -> str:
+    """Wait until ``selector`` is visible and shows ``text`` (or, sooner, ``until`` shows: the page's
+    error); return what ``selector`` shows (even on time-out)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     element = page.locator(selector)
+    # A placeholder ("Loading…") can be visible before the real content arrives.
+    awaited = element.filter(has_text=text) if text else element
+    if until:
+        awaited = awaited.or_(page.locator(until).filter(visible=True))
     try:
-        # A placeholder ("Loading…") can be visible before the real content arrives.
-        (element.filter(has_text=text) if text else element).first.wait_for(state="visible")
+        awaited.first.wait_for(state="visible")
     except PlaywrightTimeout:
         pass
-    return element.first.inner_text() if element.count() else ""
+    return element.first.inner_text() if element.count() and element.first.is_visible() else ""
+
+
+def sign_in(page: Any, login: Any, username: str, password: str, reachability: Reachability | None = None) -> str:
+    """Open ``login`` (a profile LoginPage), sign in, and return what its signed-in element shows
+    ("" when it never appeared: the page's own error, if any, is in the console or on screen)."""
+    open_page(page, str(login.url), reachability)
+    page.fill(login.username_selector, username)
+    page.fill(login.password_selector, password)
+    page.click(login.submit_selector)
+    shown = text_when_shown(page, login.signed_in_selector, login.signed_in_text, until=login.error_selector)
+    page.wait_for_load_state("networkidle")  # every call settled: nothing fails or logs after we look
+    return shown
+
+
+def alert_text(page: Any, selector: str | None) -> str:
+    """What the page's visible error element says ("" when there is none)."""
+    if not selector:
+        return ""
+    return " | ".join(text.strip() for text in page.locator(selector).filter(visible=True).all_inner_texts()
+                      if text.strip())
+
+
+def frame_under(page: Any, prefix: str) -> str:
+    """The URL of the page, or of one of its frames, under ``prefix`` ("" when none is): a hosted
+    checkout is opened either as the page or as a frame (Razorpay's modal)."""
+    return next((frame.url for frame in page.frames if frame.url.startswith(prefix)), "")
+
+
+def redact_trace(trace: bytes, redactor: Any) -> bytes:
+    """A Playwright trace (zip) with every secret masked: it records what was typed (the password),
+    request and answer bodies (tokens) and the page's storage. Text entries are redacted (JSON
+    bodies field by field), binary ones (screenshots) kept."""
+    source, target = io.BytesIO(trace), io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as cleaned:
+        for entry in original.infolist():
+            content = original.read(entry)
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                cleaned.writestr(entry, content)
+                continue
+            # the trace's own event files are JSON lines (the viewer reads them line by line)
+            lines = entry.filename.endswith((".trace", ".network"))
+            redacted = "\n".join(_json_line(line, redactor) for line in text.split("\n")) if lines \
+                else redactor.body(text)
+            cleaned.writestr(entry, redacted.encode("utf-8"))
+    return target.getvalue()
+
+
+def _json_line(line: str, redactor: Any) -> str:
+    try:
+        return json.dumps(redactor.data(json.loads(line)), ensure_ascii=False)
+    except ValueError:
+        return redactor.text(line)

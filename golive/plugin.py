@@ -44,7 +44,7 @@ from golive.report.files import (
 )
 from golive.report.terminal import colour_of, panel_lines
 from golive.safety import Flags, missing_flags, writes_refused
-from golive.sandbox_process import SandboxError, SandboxProcess
+from golive.sandbox_process import FRONTEND_APPS, SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import LEDGER_FILE, Ledger, creates_of_run, run_tag
 from golive.http import HttpClient
@@ -66,6 +66,7 @@ PLACEHOLDER_SANDBOX = {
     "SANDBOX_TLS_URL": "https://localhost:9", "SANDBOX_HTTP_REDIRECT_URL": "http://localhost:9",
     "SANDBOX_TLS_CA_FILE": "/nonexistent/ca.pem", "SANDBOX_REPO_DIR": "/nonexistent/repo",
     "SANDBOX_TLS_PORT": "9", "SANDBOX_DB_PUBLIC_PORT": "9", "SANDBOX_REDIS_PUBLIC_PORT": "9",
+    **{f"SANDBOX_{app.upper()}_URL": f"http://{app}.localhost:9" for app in FRONTEND_APPS},
 }
 NOT_APPLICABLE_PREFIX = "not applicable: "
 UNVERIFIED_PREFIX = "unverified: "
@@ -372,13 +373,18 @@ def _env_required_message(root: Path) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Checks that take ``service``, ``role`` or ``protected_endpoint`` run once per profile entry."""
+    """Checks that take ``service``, ``frontend``, ``role`` or ``protected_endpoint`` run once per profile entry."""
     state = metafunc.config.stash[state_key]
     if not state.active:
         return
     profile = state.settings.profile  # type: ignore[union-attr]
     if "service" in metafunc.fixturenames:
         metafunc.parametrize("service", profile.services, ids=[s.name for s in profile.services])
+    if "frontend" in metafunc.fixturenames:
+        # no front-ends (false) or unsaid (None): one run whose fixture says why
+        frontends = profile.browser.frontends
+        metafunc.parametrize("frontend", list(frontends) if frontends else [frontends],
+                             ids=[f.name for f in frontends] if frontends else ["no-frontends"], indirect=True)
     auth = profile.auth or None
     # Without an auth section the check still runs once (parameter None): its auth_config fixture
     # then says why, not applicable for ``auth: false``, unverified when the section is missing;

@@ -405,8 +405,8 @@ class HeaderPolicy(Strict):
     require_hsts: bool = Field(default=True, description="Strict-Transport-Security is required")
 
 
-class AdminLogin(Strict):
-    """The admin web sign-in page, driven in a real browser."""
+class LoginPage(Strict):
+    """A web sign-in page, driven in a real browser."""
 
     url: HttpUrl = Field(description="the sign-in page")
     role: str = Field(description="the role (auth.roles) that signs in")
@@ -415,13 +415,93 @@ class AdminLogin(Strict):
     submit_selector: str = "button[type=submit]"
     signed_in_selector: str = Field(description="a CSS selector present once signed in")
     signed_in_text: str = Field(default="", description="text that element must contain")
+    error_selector: str | None = Field(default="[role=alert]", description=(
+        "what the page shows when the sign-in fails (ends the wait early, and its text is evidence); null: none"))
+
+
+class Frontend(LoginPage):
+    """One front-end origin (admin, web shop, POS): its own sign-in page, whose calls to the API cross origins."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="short name (admin, shop, pos); journeys refer to it")
+
+
+class PosSale(Strict):
+    """A store user bills a sale on the POS page (after signing in through the POS front-end)."""
+
+    frontend: str = Field(description="the front-end (browser.frontends[].name) that is the POS")
+    item_selector: str = Field(description="the field the item's barcode or SKU is typed into")
+    item_code: str = Field(description="the barcode or SKU billed (one unit)")
+    quantity_selector: str | None = Field(default=None, description="the quantity field, if the till has one")
+    reference_selector: str = Field(description=(
+        "a field the bill carries back (a bill reference or note): golive types the run's reference into it, so "
+        "cleanup finds and cancels the bill (flows.paths.orders and cancel)"))
+    bill_selector: str = Field(description="the button that bills the sale")
+    receipt_selector: str = Field(description="the element that shows the bill once the API billed it")
+    receipt_text: str = Field(default="", description="text the receipt must contain")
+
+
+class ShopOrders(Strict):
+    """Where the shop's orders are listed by reference and cancelled (as ``role``)."""
+
+    service: str = Field(description="the service of both paths")
+    list_path: str = Field(description="lists orders; golive adds ?reference=<the run's reference> (GET)")
+    cancel_path: str = Field(description="cancels one order, {id} in the path (POST)")
+    role: str = Field(description="the role (auth.roles) that lists and cancels")
+
+
+class ShopCheckout(Strict):
+    """A buyer goes from the shop's catalog through the cart to the payment provider's checkout page."""
+
+    frontend: str = Field(description="the front-end (browser.frontends[].name) that is the shop")
+    add_to_cart_selector: str = Field(description="the first product's add-to-cart button (clicked on the catalog)")
+    cart_selector: str | None = Field(default=None, description="what opens the cart, if it is not always shown")
+    reference_selector: str = Field(description=(
+        "a field the order carries back (an order note): golive types the run's reference into it, so cleanup "
+        "finds and cancels the order"))
+    checkout_selector: str = Field(description="the checkout button")
+    checkout_url: HttpUrl = Field(description=(
+        "where the checkout page is (e.g. https://api.razorpay.com/v1/checkout/embedded): the journey ends on "
+        "a page or frame under it"))
+    checkout_shown_selector: str | None = Field(default=None, description="an element the checkout page shows")
+    cleanup: ShopOrders = Field(description="how golive finds and cancels the order the journey placed")
 
 
 class Browser(Strict):
     """Checks in a real browser (Chromium)."""
 
-    admin_login: AdminLogin | Literal[False] | None = Field(
+    admin_login: LoginPage | Literal[False] | None = Field(
         default=None, description="the admin sign-in page; false: the system has no admin web page")
+    frontends: list[Frontend] | Literal[False] | None = Field(
+        default=None, description=(
+            "every front-end origin (admin, web shop, POS), each signing in through its own page; false: the "
+            "system has no web front-end"))
+    pos_sale: PosSale | Literal[False] | None = Field(
+        default=None, description="the POS billing journey; false: the system has no POS page")
+    shop_checkout: ShopCheckout | Literal[False] | None = Field(
+        default=None, description="the shop's catalog -> cart -> checkout journey; false: no web checkout")
+
+    def frontend(self, name: str) -> Frontend | None:
+        return next((frontend for frontend in self.frontends or [] if frontend.name == name), None)
+
+
+def browser_problems(browser: Browser, roles: set[str] | None) -> list[str]:
+    """Roles the browser section names that auth does not have, duplicate front-ends, journeys on unknown ones."""
+    problems = []
+    named: list[tuple[str, str]] = []
+    if browser.admin_login:
+        named.append(("browser.admin_login.role", browser.admin_login.role))
+    names = [frontend.name for frontend in browser.frontends or []]
+    if len(set(names)) != len(names):
+        problems.append("browser.frontends names must be unique")
+    named += [(f"browser.frontends[{frontend.name}].role", frontend.role) for frontend in browser.frontends or []]
+    if browser.shop_checkout:
+        named.append(("browser.shop_checkout.cleanup.role", browser.shop_checkout.cleanup.role))
+    for where, journey in (("pos_sale", browser.pos_sale), ("shop_checkout", browser.shop_checkout)):
+        if journey and journey.frontend not in names:
+            problems.append(f"browser.{where}.frontend {journey.frontend!r} is not one of browser.frontends {names}")
+    if roles is not None:
+        problems += [f"{where} {role!r} is not in auth.roles" for where, role in named if role not in roles]
+    return problems
 
 
 class Inventory(Strict):
@@ -552,8 +632,9 @@ class Profile(Strict):
             referenced.append(("cors.service", self.cors.service))
         if self.headers:
             referenced.append(("headers.service", self.headers.service))
-        if self.auth and self.browser.admin_login and self.browser.admin_login.role not in self.auth.roles:
-            problems.append(f"browser.admin_login.role {self.browser.admin_login.role!r} is not in auth.roles")
+        problems += browser_problems(self.browser, set(self.auth.roles) if self.auth else None)
+        if self.browser.shop_checkout:
+            referenced.append(("browser.shop_checkout.cleanup.service", self.browser.shop_checkout.cleanup.service))
         referenced += input_service_references(self.inputs, self.webhooks, self.share_links, self.openapi)
         referenced += transport_service_references(self.rate_limits, self.exposure, self.runtime_config)
         referenced += tracker_service_references(self.tracker)

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 START_TIMEOUT_S = 30.0
+FRONTEND_APPS = ("shop", "pos", "web")
 
 
 class SandboxError(Exception):
@@ -57,6 +58,9 @@ class SandboxProcess:
             # host:port alone, for URLs with credentials in front of the host (a Sentry DSN)
             "SANDBOX_HOSTPORT": f"127.0.0.1:{self.port}",
             "SANDBOX_ADMIN_URL": self.admin_url,
+            # the front-end apps' own origins (web shop, POS, a web app): Chromium resolves *.localhost
+            # to the loopback address, so each is an origin apart from the API and the admin page
+            **{f"SANDBOX_{app.upper()}_URL": f"http://{app}.localhost:{self.port}" for app in FRONTEND_APPS},
             # the certificate names localhost (and 127.0.0.1): the host name is part of the check
             "SANDBOX_TLS_URL": f"https://localhost:{self.tls_port}",
             "SANDBOX_TLS_PORT": str(self.tls_port),  # the local stand-in for a public host's 443

@@ -162,6 +162,27 @@ _register(
     "so the browser blocks the login request.",
     "BRW-ADMIN-001",
 )
+_register(
+    "pos_origin_not_allowed",
+    "Arogya's POS origin (http://pos.localhost:<port>) is missing from the API's CORS allow-list: the "
+    "browser blocks the POS page's sign-in request.",
+    "BRW-ORIGIN-001",
+    env="arogya-local",
+)
+_register(
+    "web_page_script_error",
+    "RealServ's web app throws a TypeError after sign-in (its template lost the greeting element the "
+    "script writes to), although the page still shows who is signed in.",
+    "BRW-ORIGIN-001",
+    env="realserv-local",
+)
+_register(
+    "shop_checkout_button_dead",
+    "RealServ's cart shows a Checkout button that never calls the API (renamed in the template, the "
+    "script still binds the old id): no order, no Razorpay checkout.",
+    "BRW-SHOP-001",
+    env="realserv-local",
+)
 
 # --- authentication, tokens and authorization (issue 4) ------------------------------------
 _register("jwt_alg_none_accepted",
@@ -1035,6 +1056,7 @@ _register(
     "pos_store_user_unmapped",
     "Arogya's store users were imported without their store mapping: POS login answers 403.",
     "FLOW-POS-001",
+    "BRW-POS-001",
     env="arogya-local",
 )
 

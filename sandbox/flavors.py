@@ -19,7 +19,7 @@ from sandbox.routes import observability
 from sandbox.routes import flavor_config, flavor_inputs, flavor_objects, flavor_payments
 from sandbox.routes import arogya_commercial
 from sandbox.routes import stock_flows
-from sandbox.routes import frontends, gateway, realserv_tracing
+from sandbox.routes import app_pages, frontends, gateway, realserv_tracing
 from sandbox.routes import cdn_edge
 from sandbox import exposed_ports
 from sandbox import tracker
@@ -79,6 +79,7 @@ def _consolidated(settings: Settings) -> list[APIRouter]:
 def _arogya(settings: Settings) -> list[APIRouter]:
     return [*_node_api(settings), arogya_inventory.build_router(settings), arogya_commercial.build_router(settings),
             flavor_admin.build_router(settings), frontends.build_router(settings),
+            app_pages.build_router(settings),  # the web shop's and the POS's own pages, on origins of their own
             stock_flows.arogya_router(settings)]
 
 
@@ -94,6 +95,7 @@ def _realserv(settings: Settings) -> list[APIRouter]:
             gateway.build_router(settings),  # AWS API Gateway in front of the seven services (/gateway/...)
             realserv_tracing.build_router(settings),  # order -> payment call, traced (X-Ray segments)
             frontends.build_router(settings),  # the web app's Next.js build (/web/)
+            app_pages.build_router(settings),  # the web app's sign-in, catalog and cart, on its own origin
             exposed_ports.build_router(settings)]  # ports a security-group fault opens to the public
 
 

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sandbox.faults import ActiveFaults
 from sandbox.logs import get_logger, log
 from sandbox.ratelimit import Decision, RateLimiter
-from sandbox.runtime import admin_page_origin, api_base, own_port
+from sandbox.runtime import admin_page_origin, api_base, frontend_origins, own_port
 from sandbox.settings import RateLimit, Settings
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -157,8 +157,12 @@ class SecurityHeadersMiddleware:
             headers["X-Powered-By"] = f"FastAPI/{fastapi.__version__}"
 
 
+#: front-end app -> the fault that leaves its origin out of the allow-list
+ORIGIN_LEFT_OUT = {"pos": "pos_origin_not_allowed"}
+
+
 class CorsMiddleware:
-    """CORS with an exact-match allow-list plus the admin page's own origin."""
+    """CORS with an exact-match allow-list plus the admin page's and the front-end apps' own origins."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -169,6 +173,11 @@ class CorsMiddleware:
         origins = set(self.settings.allowed_origins)
         if not self.faults.active("admin_origin_not_allowed"):
             origins.add(admin_page_origin(own_port(scope, self.settings)))
+        for app, origin in frontend_origins(own_port(scope, self.settings), self.settings.flavor).items():
+            # the app's origin left out of the deployed allow-list (CORS_ORIGINS lists admin and web only)
+            left_out = ORIGIN_LEFT_OUT.get(app)
+            if left_out is None or not self.faults.active(left_out):
+                origins.add(origin)
         return origins
 
     def is_allowed(self, origin: str, scope: Scope) -> bool:

@@ -50,3 +50,13 @@ def admin_page_origin(port: int) -> str:
 
 def api_base(port: int) -> str:
     return _origin("127.0.0.1", port)
+
+
+#: the front-end apps each flavor serves on an origin of its own (http://<app>.localhost:<port>;
+#: browsers resolve every *.localhost name to the loopback address)
+FRONTEND_APPS: dict[str, tuple[str, ...]] = {"arogya": ("shop", "pos"), "realserv": ("web",)}
+
+
+def frontend_origins(port: int, flavor: str) -> dict[str, str]:
+    """Where each of the flavor's front-end apps is opened: origins apart from the API and each other."""
+    return {app: _origin(f"{app}.localhost", port) for app in FRONTEND_APPS.get(flavor, ())}

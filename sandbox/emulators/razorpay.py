@@ -10,13 +10,14 @@ both sides agree.
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from sandbox.emulators._accounts import basic_credentials, body_of, random_id, same
 from sandbox.settings import Settings
@@ -155,4 +156,23 @@ def build_router(settings: Settings) -> APIRouter:
         entry = refunds.get(refund_id)
         return JSONResponse(entry) if entry else _error(400, "The id provided does not exist", "id")
 
+    @router.get(f"{PREFIX}/checkout/embedded", response_class=HTMLResponse)
+    def hosted_checkout(key_id_given: str = Query("", alias="key_id"), order_id: str = "", amount: int = 0,
+                        currency: str = "INR") -> HTMLResponse:
+        """Razorpay's hosted checkout page, where a shop sends the buyer to pay an order (no payment
+        is taken here: a buyer would pick a method and pay)."""
+        if not key_id or not same(key_id_given, key_id) or not order_id.startswith("order_"):
+            return HTMLResponse(_CHECKOUT_PAGE.format(body='<p id="error">Invalid key or order</p>'), status_code=400)
+        body = (f'<section data-testid="razorpay-checkout"><p id="order-id">{html.escape(order_id)}</p>'
+                f'<p id="amount">{html.escape(currency)} {amount / 100:.2f}</p></section>')
+        return HTMLResponse(_CHECKOUT_PAGE.format(body=body))
+
     return router
+
+
+_CHECKOUT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Razorpay Checkout</title></head>
+<body><main><h1>Razorpay Checkout</h1>
+{body}
+</main></body></html>
+"""
