@@ -102,6 +102,8 @@ def change_stock(stock: StockAdapter, compensate, call: Call, inverse: Call,  # 
     response = stock.send(call, **kwargs)
     if 400 <= response.status_code < 500:  # refused: nothing to reverse (a 5xx may still have booked it)
         compensate.not_created(undo.id, f"HTTP {response.status_code}")
+    elif response.status_code < 300:
+        compensate.went_through(undo)
     return response
 
 
