@@ -2,16 +2,17 @@
 created it; a ledger line aimed anywhere else is refused and no credential leaves.
 
 Runs are stopped at their create points deterministically: ``GOLIVE_SELFTEST_CRASH_AT`` makes the
-run signal itself right after the Nth intent line (the request not yet sent) or right before the
-Nth created line (the request answered, its id never recorded).
+run signal itself right after the Nth intent line (the request not yet sent), right before the
+Nth created line (the request answered, its id never recorded), or right before the Nth settled
+line (an undo sent, its outcome never recorded).
 
 Every create point of the sandbox profile's writing checks is killed with SIGKILL and SIGINT on
 SQLite and PostgreSQL. The flavors run the writing checks whose creates cleanup can find by tag or
 reference: every create point with SIGKILL and SIGINT on SQLite, and with SIGKILL on PostgreSQL for
-the flavors whose sweeps list from the database. Not yet here, because the target cannot list them
-and cleanup still asks for a look by hand after a kill between request and answer: stock
-adjustments, inward receipts and transfers (FLOW-ADJUST-*, FLOW-TRANSFER-001), and realserv's
-payment orders and partner subscriptions (MKT-DATA-001).
+the flavors whose sweeps list from the database. The creates cleanup finds since stock changes are
+reversed by their reference (FLOW-ADJUST-002, FLOW-TRANSFER-001) and realserv's payment orders and
+partner subscriptions are swept (MKT-DATA-001) are killed where they matter, as are consolidated's:
+after the last create answered, and after the first undo went out.
 """
 
 from __future__ import annotations
