@@ -13,9 +13,11 @@ depend on a secret kept in the file. Undos as a role log in again at replay; S3 
 bucket and key (cleanup signs with the env's own storage key). An undo read back with a masked
 request is named, never sent.
 
-``GOLIVE_SELFTEST_CRASH_AT`` (``intent:N:KILL``, ``created:N:INT``, …) makes the process signal
-itself right after the Nth intent line, or right before the Nth created line (the request went
-out, its id was never recorded): golive's own selftest uses it to stop a run at a create point.
+``GOLIVE_SELFTEST_CRASH_AT`` (``intent:N:KILL``, ``created:N:INT``, ``settled:N:KILL``, …) makes the
+process signal itself right after the Nth intent line, right before the Nth created line (the
+request went out, its id was never recorded), or right before the Nth settled line (an undo went
+out, its outcome was never recorded: cleanup sends it again): golive's own selftest uses it to stop
+a run at a create point.
 """
 
 from __future__ import annotations
@@ -190,6 +192,7 @@ class Ledger:
         self._append("created", **asdict(undo))
 
     def settled(self, undo_id: str, *, done: bool, outcome: str) -> None:
+        _maybe_crash("settled")
         self._append("undone" if done else "undo_failed", id=undo_id, outcome=outcome)
 
     def entries(self) -> list[dict[str, Any]]:

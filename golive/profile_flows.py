@@ -32,6 +32,12 @@ class FlowPaths(Strict):
     transfer: OptionalPath = Field(default=None, description="POST: move stock between locations")
     transfers: OptionalPath = Field(default=None, description="GET: transfer records")
     audit: OptionalPath = Field(default=None, description="GET: the audit trail / stock movements (?reference=)")
+    reverse: OptionalPath = Field(
+        default=None,
+        description="POST with {reference}: the compensating request of the adjustments, receipts and transfers "
+                    "booked under a reference, each reversed exactly once (a replay reverses nothing twice). "
+                    "With it, the undo is in the ledger before the change is sent, so cleanup reverses a change "
+                    "whose answer a crash lost; without it, the inverse change is recorded once the answer came")
     purchase: OptionalPath = Field(default=None, description="POST: checkout / order create")
     order: OptionalPath = Field(default=None, description="GET with {id}")
     orders: OptionalPath = Field(

@@ -433,6 +433,8 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
 
     @router.post("/payment/api/admin/checkout/{payment_id}/refund", dependencies=[admin])
     def refund_payment(payment_id: int, request: Request) -> dict[str, Any]:
+        """Settle a payment for good: a captured one is refunded, one nobody paid is voided (nothing
+        was taken, so nothing is kept), a refunded one stays as it is: sending it again changes nothing."""
         with session_of(request) as session:
             payment = session.get(MarketPayment, payment_id)
             if payment is None:
@@ -440,6 +442,9 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
             order = session.get(MarketOrder, payment.order_id)
             if payment.status == "captured" and order is not None:
                 refund(session, order)
+            if payment.status == "created":
+                session.delete(payment)
+                return {**payment.as_json(), "status": "voided"}
             return payment.as_json()
 
     # --- notifications ------------------------------------------------------------------------------

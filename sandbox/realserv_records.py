@@ -79,6 +79,14 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
             session.add(row)
             return row.as_json()
 
+    @router.get("/integration/api/admin/integrations/subscriptions", dependencies=admin)
+    def subscriptions_named(request: Request, name: str = "") -> dict[str, Any]:
+        """The admin's search by name: a client finds the subscription whose answer it never got."""
+        with session_of(request) as session:
+            rows = session.scalars(select(IntegrationSubscription).where(IntegrationSubscription.name == name)
+                                   .order_by(IntegrationSubscription.created_at))
+            return {"items": [row.as_json() for row in rows]}
+
     @router.get("/integration/api/admin/integrations/subscriptions/{subscription_id}", dependencies=admin)
     def subscription(subscription_id: str, request: Request) -> dict[str, Any]:
         with session_of(request) as session:
@@ -111,6 +119,23 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
             if record is None:
                 raise HTTPException(status_code=404, detail="no such vendor")
             return record.as_json()
+
+    # --- PaymentService: the admin's payment search; a payment order nobody paid can be voided --------
+    @router.get("/payment/api/admin/checkout", dependencies=admin)
+    def payments_of_order(request: Request, order_id: int) -> dict[str, Any]:
+        """Every payment order of an order, newest first (a client finds one whose answer it never got)."""
+        with session_of(request) as session:
+            rows = session.scalars(select(MarketPayment).where(MarketPayment.order_id == order_id)
+                                   .order_by(MarketPayment.id.desc()))
+            return {"items": [row.as_json() for row in rows]}
+
+    @router.get("/payment/api/admin/checkout/{payment_id}", dependencies=admin)
+    def payment(payment_id: int, request: Request) -> dict[str, Any]:
+        with session_of(request) as session:
+            row = session.get(MarketPayment, payment_id)
+            if row is None:
+                raise HTTPException(status_code=404, detail="no such payment")
+            return row.as_json()
 
     # --- PaymentService: a payment order nobody paid can be voided -----------------------------------
     @router.delete("/payment/api/admin/checkout/{payment_id}", status_code=204, dependencies=admin)

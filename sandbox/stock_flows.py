@@ -75,7 +75,8 @@ class StockLevel(Base):
 
 
 class InventoryAudit(Base):
-    """One row per stock change (the checklist's ``InventoryAudit`` Prisma model)."""
+    """One row per stock change (the checklist's ``InventoryAudit`` Prisma model). ``kind`` says
+    what booked it; a reversal names the row it compensates in ``reverses`` (at most one each)."""
 
     __tablename__ = "InventoryAudit"
 
@@ -88,11 +89,13 @@ class InventoryAudit(Base):
     actor: Mapped[str] = mapped_column(String(254))
     reference: Mapped[str] = mapped_column(String(120), default="", index=True)
     created_at: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="adjustment")
+    reverses: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "sku": self.sku, "location": self.location, "batch_no": self.batch_no,
                 "delta": self.delta, "reason": self.reason, "actor": self.actor, "reference": self.reference,
-                "created_at": self.created_at}
+                "created_at": self.created_at, "kind": self.kind, "reverses": self.reverses}
 
 
 class StockTransfer(Base):
@@ -322,6 +325,10 @@ class LevelStore:
         session.flush()
         return level.quantity
 
+    def change_row(self, session: Session, row: InventoryAudit, delta: int) -> int:
+        """Change the level an audit row booked (its reversal); the level after it."""
+        return self.change(session, row.sku, row.location, delta)
+
     def take(self, session: Session, sku: str, location: str, quantity: int) -> list[dict[str, Any]]:
         self.change(session, sku, location, -quantity)
         return [{"batch_no": None, "quantity": quantity}]
@@ -385,6 +392,13 @@ class BatchStore:
             raise Refused(400, f"no batch {batch_no or ''} of {sku} at {location}".replace("  ", " "))
         return row
 
+    def change_row(self, session: Session, row: InventoryAudit, delta: int) -> int:
+        """Change the batch an audit row booked (its reversal); the batch's quantity after it."""
+        batch = self.batch(session, row.sku, row.location, row.batch_no)
+        batch.quantity += delta
+        session.flush()
+        return batch.quantity
+
     def put(self, session: Session, sku: str, location: str, allocations: list[dict[str, Any]]) -> None:
         for allocation in allocations:
             self.batch(session, sku, location, allocation["batch_no"]).quantity += int(allocation["quantity"])
@@ -395,9 +409,9 @@ class BatchStore:
 
 
 def audit(session: Session, *, sku: str, location: str, delta: int, reason: str, actor: str, reference: str,
-          batch_no: str | None = None) -> InventoryAudit:
+          batch_no: str | None = None, kind: str = "adjustment", reverses: int | None = None) -> InventoryAudit:
     row = InventoryAudit(sku=sku, location=location, batch_no=batch_no, delta=delta, reason=reason, actor=actor,
-                         reference=reference, created_at=_now())
+                         reference=reference, created_at=_now(), kind=kind, reverses=reverses)
     session.add(row)
     session.flush()
     return row
@@ -459,7 +473,7 @@ def place_order(session: Session, store: StockStore, faults: ActiveFaults, *, ch
         for allocation in allocations:
             audit(session, sku=product.sku, location=location, batch_no=allocation["batch_no"],
                   delta=-int(allocation["quantity"]), reason=f"sale order {order.id}", actor=customer,
-                  reference=reference)
+                  reference=reference, kind="sale")
         line_total = product.price_paise * line.quantity
         line_totals.append(line_total)
         unit_prices.append(product.price_paise)
@@ -505,7 +519,8 @@ def restock(session: Session, store: StockStore, faults: ActiveFaults, order: Fl
         store.put(session, line.sku, order.location, allocations)
     for allocation in allocations:
         audit(session, sku=line.sku, location=order.location, batch_no=allocation["batch_no"],
-              delta=int(allocation["quantity"]), reason=reason, actor=actor, reference=order.reference)
+              delta=int(allocation["quantity"]), reason=reason, actor=actor, reference=order.reference,
+              kind="restock")
     line.returned += quantity
 
 
@@ -545,6 +560,36 @@ def return_lines(session: Session, store: StockStore, faults: ActiveFaults, orde
     reverse_in_ledger(session, order, refund, f"return order {order.id}")
     if all(line.returned == line.quantity for line in order_lines.values()):
         order.status = "returned"
+
+
+#: the stock changes a reversal compensates; sales and restocks are undone through their order
+REVERSIBLE = ("adjustment", "inward", "transfer")
+
+
+class StockChanges(Protocol):
+    def change_row(self, session: Session, row: InventoryAudit, delta: int) -> int: ...
+
+
+def reversible(reference: str) -> Any:
+    """The audit rows of ``reference`` a reversal still has to compensate."""
+    reversed_ids = select(InventoryAudit.reverses).where(InventoryAudit.reverses.is_not(None))
+    return select(InventoryAudit).where(InventoryAudit.reference == reference, InventoryAudit.kind.in_(REVERSIBLE),
+                                        InventoryAudit.id.not_in(reversed_ids)).order_by(InventoryAudit.id.desc())
+
+
+def reverse(session: Session, changes: StockChanges, reference: str, actor: str) -> list[InventoryAudit]:
+    """The compensating request: every adjustment, receipt and transfer booked under ``reference``
+    is reversed by a row naming its audit id, newest first. Each is reversed exactly once (a second
+    call finds nothing left, so a replayed undo never reverses twice); a reversal that would take
+    stock below zero (the units moved on since) is refused whole."""
+    done = []
+    for row in session.scalars(reversible(reference)).all():
+        if changes.change_row(session, row, -row.delta) < 0:
+            raise Refused(409, f"reversing audit row {row.id} would make {row.sku} at {row.location} negative")
+        done.append(audit(session, sku=row.sku, location=row.location, batch_no=row.batch_no, delta=-row.delta,
+                          reason=f"reversal of audit row {row.id}", actor=actor, reference=reference,
+                          kind="reversal", reverses=row.id))
+    return done
 
 
 def batch_totals(session: Session) -> list[dict[str, Any]]:

@@ -197,11 +197,30 @@ class MarketplaceFlows:
                              intent=intent)
         return order
 
+    def payment_order(self, buyer: Account, order: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """A Razorpay order for ``order`` and the payment PaymentService stored for it (None: not
+        stored), its undo in the ledger first: an admin settles it (refunds what was paid, voids what
+        was not). A crash before its id came back is found by the order's id."""
+        create_url, settle = self.url("payment", "/api/checkout/orders"), "/api/admin/checkout/{id}/refund"
+        found = Sweep(f"{self.url('payment', '/api/admin/checkout')}?{urlencode({'order_id': order['id']})}", "POST",
+                      self.url("payment", settle), role=self.spec.admin_role)
+        intent = self.compensate.intent(f"settle the test payment order of order {order['id']}", create_url,
+                                        sweep=found)
+        response = self.http.post(create_url, headers=buyer.headers, json={"order_id": order["id"]})
+        self.compensate.refused(intent, response.status_code)
+        checkout = answer(response, 201, "Razorpay order creation",
+                          "PaymentService must create a Razorpay order for the order total")
+        stored = self._read(self.url("payment", f"/api/checkout/by-order/{order['id']}"), buyer.headers,
+                            "reading the payment order back")
+        if stored is not None:  # otherwise the intent's sweep looks for it at teardown
+            self.compensate.undo(f"settle test payment order {stored['id']}", "POST",
+                                 self.url("payment", settle.replace("{id}", str(stored["id"]))),
+                                 role=self.spec.admin_role, intent=intent)
+        return checkout, stored
+
     def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
         """Pay like Razorpay's checkout: its callback fields, signed with the key secret."""
-        checkout = answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
-                                         json={"order_id": order["id"]}), 201, "Razorpay order creation",
-                          "PaymentService must create a Razorpay order for the order total")
+        checkout, _ = self.payment_order(buyer, order)
         payment_id = f"pay_{secrets.token_hex(7)}"
         signature = razorpay_payment_signature(self.spec.checkout.key_secret, checkout["razorpay_order_id"], payment_id)
         return answer(self.http.post(self.url("payment", "/api/checkout/verify"), headers=buyer.headers,
@@ -278,20 +297,12 @@ class MarketplaceFlows:
 
     def stored_payment_order(self, buyer: Account, order: dict[str, Any]) -> StoredRecord:
         """A Razorpay order for the test order (nothing is paid); an admin voids it."""
-        create_url = self.url("payment", "/api/checkout/orders")
-        intent = self.compensate.intent(f"void the test payment order of order {order['id']}", create_url)
-        response = self.http.post(create_url, headers=buyer.headers, json={"order_id": order["id"]})
-        self.compensate.refused(intent, response.status_code)
-        checkout = answer(response, 201, "Razorpay order creation",
-                          "PaymentService must create a Razorpay order for the order total")
+        checkout, stored = self.payment_order(buyer, order)
         url = self.url("payment", f"/api/checkout/by-order/{order['id']}")
-        stored = self._read(url, buyer.headers, "reading the payment order back")
         if stored is None:  # without its id it can be neither read nor voided
             raise CheckFailed("the payment order was not stored", expected=f"a payment for order {order['id']}",
                               found="HTTP 404", where=url, fix="PaymentService must save the Razorpay orders it creates")
         void_url = self.url("payment", f"/api/admin/checkout/{stored['id']}")
-        self.compensate.undo(f"void test payment order {stored['id']}", "DELETE", void_url, role=self.spec.admin_role,
-                             intent=intent)
         return StoredRecord("payment", f"payment order {checkout['razorpay_order_id']}",
                             {"razorpay_order_id": checkout["razorpay_order_id"], "order_id": order["id"],
                              "status": "created"},
@@ -330,7 +341,10 @@ class MarketplaceFlows:
         sent = {"name": name, "event": "order.created",
                 "target_url": f"https://{self.spec.test_email_domain}/golive/{self.compensate.tag}"}
         create_url = self.url("integration", "/api/admin/integrations/subscriptions")
-        intent = self.compensate.intent(f"delete test subscription {name}", create_url)
+        # the name is golive's choice: the admin's search by name finds one whose answer was lost
+        found = Sweep(f"{create_url}?{urlencode({'name': name})}", "DELETE",
+                      self.url("integration", "/api/admin/integrations/subscriptions/{id}"), role=self.spec.admin_role)
+        intent = self.compensate.intent(f"delete test subscription {name}", create_url, sweep=found)
         response = self.http.post(create_url, headers=self.admin, json=sent)
         self.compensate.refused(intent, response.status_code)
         created = answer(response, 201, "the admin adds a webhook subscription",

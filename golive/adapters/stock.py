@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -115,8 +115,18 @@ class StockAdapter(Protocol):
     def purchase_call(self, lines: list[tuple[str, int]], location: str, reference: str) -> Call: ...
     def cancel_call(self, order_id: str) -> Call: ...
     def return_call(self, order_id: str, lines: list[tuple[str, int]]) -> Call: ...
+    def reversal_call(self, reference: str) -> Call | None:
+        """The compensating request of every stock change booked under ``reference``, applied once
+        however often it is sent (None: the profile names none, flows.paths.reverse)."""
+        path = self.flows.paths.reverse
+        if not path:
+            return None
+        return Call(f"reverse the stock changes of {reference}", "POST", self.url(path, reference=quote(reference, safe="")),
+                    self.flows.admin_role)
+
     def status_call(self, order_id: str, status: str) -> Call: ...
     def order_sweep(self, reference: str, role: str, ok: tuple[int, ...]) -> Sweep | None: ...
+    def reversal_call(self, reference: str) -> Call | None: ...
     def scan(self, code: str) -> str: ...
     def order_from(self, response: httpx.Response) -> Order: ...
     def order(self, order_id: str) -> Order: ...
@@ -222,6 +232,15 @@ class HttpStockAdapter:
             return None
         return Sweep(f"{self.url(listing)}?{urlencode({'reference': reference})}", "POST",
                      self.url(cancel), role=role, ok=ok)
+
+    def reversal_call(self, reference: str) -> Call | None:
+        """The compensating request of every stock change booked under ``reference``, applied once
+        however often it is sent (None: the profile names none, flows.paths.reverse)."""
+        path = self.flows.paths.reverse
+        if not path:
+            return None
+        return Call(f"reverse the stock changes of {reference}", "POST", self.url(path, reference=quote(reference, safe="")),
+                    self.flows.admin_role)
 
     def status_call(self, order_id: str, status: str) -> Call:
         return Call(f"order {order_id} -> {status}", "POST", self.url(str(self.flows.paths.status), id=order_id),

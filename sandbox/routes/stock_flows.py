@@ -53,6 +53,7 @@ from sandbox.stock_flows import (
     place_order,
     positive_quantity,
     return_lines,
+    reverse,
 )
 
 T = TypeVar("T")
@@ -165,6 +166,21 @@ def audit_filters(request: Request) -> list[Any]:
     return conditions
 
 
+def reversal_route(router: APIRouter, flow: Flow, guard: Any, changes: Any) -> None:
+    """``POST /api/inventory/reversals/{reference}``: the compensating request of every stock change
+    booked under a reference, each reversed once (sandbox/stock_flows.reverse)."""
+
+    @router.post("/api/inventory/reversals/{reference}", dependencies=[guard])
+    async def reversal(reference: str, request: Request) -> dict[str, Any]:
+        actor: Account = request.state.account
+
+        def work(session: Session) -> dict[str, Any]:
+            return {"reference": reference, "reversed": [row.as_json() for row in reverse(session, changes, reference,
+                                                                                           actor.email)]}
+
+        return await flow.run(request, work)
+
+
 def reference_filter(request: Request) -> list[Any]:
     """``?reference=``: the orders placed with that reference (a client finds an order whose
     answer it never got by the reference it sent)."""
@@ -209,6 +225,8 @@ def inventory_router(settings: Settings) -> APIRouter:
 
         return await flow.run(request, work)
 
+    reversal_route(router, flow, adjusters, store)
+
     @router.post("/api/inventory/transfers", dependencies=[admin], status_code=201)
     async def transfer(request: Request) -> dict[str, Any]:
         body = await body_of(request)
@@ -236,7 +254,7 @@ def inventory_router(settings: Settings) -> APIRouter:
             session.flush()
             for location, delta in ((source, -quantity), (target, received)):
                 audit(session, sku=sku, location=location, delta=delta, reason=f"transfer {row.id}",
-                      actor=actor.email, reference=reference)
+                      actor=actor.email, reference=reference, kind="transfer")
             return row.as_json()
 
         return await flow.run(request, work)
@@ -463,6 +481,8 @@ def arogya_router(settings: Settings) -> APIRouter:
 
         return await flow.run(request, work)
 
+    reversal_route(router, flow, admin, store)
+
     @router.post("/api/inventory/inward", dependencies=[admin], status_code=201)
     async def inward(request: Request) -> dict[str, Any]:
         body = await body_of(request)
@@ -492,7 +512,7 @@ def arogya_router(settings: Settings) -> APIRouter:
             batch.quantity += quantity
             session.flush()
             audit(session, sku=sku, location=entity, batch_no=batch_no, delta=quantity, reason="inward",
-                  actor=actor.email, reference=reference)
+                  actor=actor.email, reference=reference, kind="inward")
             return batch.as_json()
 
         return await flow.run(request, work)

@@ -2,22 +2,24 @@
 created it; a ledger line aimed anywhere else is refused and no credential leaves.
 
 Runs are stopped at their create points deterministically: ``GOLIVE_SELFTEST_CRASH_AT`` makes the
-run signal itself right after the Nth intent line (the request not yet sent) or right before the
-Nth created line (the request answered, its id never recorded).
+run signal itself right after the Nth intent line (the request not yet sent), right before the
+Nth created line (the request answered, its id never recorded), or right before the Nth settled
+line (an undo sent, its outcome never recorded).
 
 Every create point of the sandbox profile's writing checks is killed with SIGKILL and SIGINT on
 SQLite and PostgreSQL. The flavors run the writing checks whose creates cleanup can find by tag or
 reference: every create point with SIGKILL and SIGINT on SQLite, and with SIGKILL on PostgreSQL for
-the flavors whose sweeps list from the database. Not yet here, because the target cannot list them
-and cleanup still asks for a look by hand after a kill between request and answer: stock
-adjustments, inward receipts and transfers (FLOW-ADJUST-*, FLOW-TRANSFER-001), and realserv's
-payment orders and partner subscriptions (MKT-DATA-001).
+the flavors whose sweeps list from the database. The creates cleanup finds since stock changes are
+reversed by their reference (FLOW-ADJUST-002, FLOW-TRANSFER-001) and realserv's payment orders and
+partner subscriptions are swept (MKT-DATA-001) are killed where they matter, as are consolidated's:
+after the last create answered, and after the first undo went out.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -56,9 +58,17 @@ class Books:
     kept: frozenset[str]  # the tables a sale and its cancellation write for the books
     stock_path: str | None = None
     token_field: str = "access_token"
+    # (table, the admin's read of one row with {id}, the statuses of a row that is undone): rows kept
+    # for the books once settled (a refunded payment); one that reads back 404 was removed
+    settled: tuple[tuple[str, str, frozenset[str]], ...] = ()
 
 
 STOCK_BOOKS = frozenset({"flow_order_lines", "flow_ledger", "InventoryAudit"})
+#: arogya's goods receipts: a received batch stays on record, emptied by the receipt's reversal
+#: (its stock is what is compared)
+BATCH_BOOKS = STOCK_BOOKS | {"arogya_batches"}
+#: a transfer stays on record, reversed through its audit rows (the stock is what is compared)
+LEVEL_BOOKS = STOCK_BOOKS | {"inventory_transfers"}
 
 
 @dataclass(frozen=True)
@@ -76,18 +86,20 @@ FLAVORS = {
     # an API order (walked through its statuses) and a POS bill, each found by its reference
     "arogya": Flavor(ROOT / "envs" / "arogya-local.env", ("FLOW-ORDER-001", "FLOW-POS-001"),
                      Books("/api/auth/login", "AROGYA_SUPER_ADMIN_EMAIL", "AROGYA_SUPER_ADMIN_PASSWORD",
-                           "flow_orders", "/api/orders/{id}", frozenset({"cancelled"}), STOCK_BOOKS, "/api/batches")),
+                           "flow_orders", "/api/orders/{id}", frozenset({"cancelled"}), BATCH_BOOKS, "/api/batches")),
     # an online-store checkout, found by its reference
     "inventory": Flavor(ROOT / "envs" / "inventory-local.env", ("FLOW-ORDER-001",),
                         Books("/api/auth/login", "INVENTORY_ADMIN_EMAIL", "INVENTORY_ADMIN_PASSWORD", "flow_orders",
-                              "/api/shop/orders/{id}", frozenset({"cancelled"}), STOCK_BOOKS,
+                              "/api/shop/orders/{id}", frozenset({"cancelled"}), LEVEL_BOOKS,
                               "/api/inventory/stock")),
     # a vendor's product (found by its SKU) and a buyer's order of it (by its reference), paid and refunded
     "realserv": Flavor(ROOT / "envs" / "realserv-local.env", ("MKT-REFUND-001",),
                        Books("/firebase/v1/accounts:signInWithPassword?key=${REALSERV_FIREBASE_API_KEY}",
                              "REALSERV_ADMIN_EMAIL", "REALSERV_ADMIN_PASSWORD", "market_orders",
                              "/order/api/orders/{id}", frozenset({"cancelled", "refunded"}),
-                             frozenset({"market_payments", "market_notifications"}), token_field="idToken"),
+                             frozenset({"market_notifications"}), token_field="idToken",
+                             settled=(("market_payments", "/payment/api/admin/checkout/{id}",
+                                       frozenset({"refunded"})),)),
                        ("--confirm-live-payment",)),
 }
 
@@ -274,23 +286,28 @@ class Ledgered:
         with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
             answer = client.get(self.books.stock_path, headers=self._admin(client))
             assert answer.status_code == 200, answer.text
-            return sorted(answer.json()["items"], key=lambda row: json.dumps(row, sort_keys=True))
+            # an empty row is no stock (a batch received and reversed again reads 0)
+            return sorted((row for row in answer.json()["items"] if row.get("quantity") != 0),
+                          key=lambda row: json.dumps(row, sort_keys=True))
 
     def left(self, start: int, before: list[dict[str, object]]) -> set[tuple[str, str]]:
         journal = writes(self.sandbox.log_path, start)
         books = self.books
         if books is None:
             return left_behind(journal)
-        left = left_behind([entry for entry in journal if entry["table"] not in {books.orders_table, *books.kept}])
-        placed = {entry["key"] for entry in journal
-                  if entry["table"] == books.orders_table and entry["action"] == "insert"}
+        settled = ((books.orders_table, books.order_path, books.undone), *books.settled)
+        left = left_behind([entry for entry in journal
+                            if entry["table"] not in {*books.kept, *(table for table, _, _ in settled)}])
         with httpx.Client(base_url=self.sandbox.url, timeout=10) as client:
             headers = self._admin(client)
-            for order_id in sorted(placed, key=int):
-                answer = client.get(books.order_path.replace("{id}", order_id), headers=headers)
-                assert answer.status_code == 200, answer.text
-                if answer.json()["status"] not in books.undone:
-                    left.add((books.orders_table, f"{order_id} ({answer.json()['status']})"))
+            for table, path, undone in settled:
+                for row_id in sorted(key for _, key in left_behind([e for e in journal if e["table"] == table])):
+                    answer = client.get(path.replace("{id}", row_id), headers=headers)
+                    if answer.status_code == 404 and table != books.orders_table:
+                        continue  # removed (orders are never deleted: one that is gone is a defect)
+                    assert answer.status_code == 200, answer.text
+                    if answer.json()["status"] not in undone:
+                        left.add((table, f"{row_id} ({answer.json()['status']})"))
         if self.stock() != before:
             left.add(("stock", "changed"))
         return left
@@ -338,15 +355,80 @@ def kill_at_every_create_point(sandbox: SandboxProcess, envs: Path, tmp_path: Pa
                                checks: tuple[str, ...], ledgered: Ledgered | None = None,
                                signals: tuple[str, ...] = ("KILL", "INT"), flags: tuple[str, ...] = ()) -> None:
     points = [f"intent:{n}" for n in range(1, intents + 1)] + [f"created:{n}" for n in range(1, creates + 1)]
-    for signal_name in signals:
-        for point in points:
-            reports = tmp_path / f"{signal_name}-{point.replace(':', '-')}"
-            start = sandbox.log_path.stat().st_size
-            before = ledgered.stock() if ledgered else []
-            killed = run_creating_checks(envs, reports, f"{point}:{signal_name}", checks, flags)
-            assert killed.returncode != 0, f"{point}:{signal_name} did not stop the run"
-            swept = cleanup(envs, "prodlike", reports)
-            assert swept.returncode == 0, f"{point}:{signal_name}: {swept.stdout}{swept.stderr}"
-            left = ledgered.left(start, before) if ledgered else left_behind(writes(sandbox.log_path, start))
-            assert left == set(), f"{point}:{signal_name} left data behind"
-            assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
+    kill_at(sandbox, envs, tmp_path, [f"{point}:{signal}" for signal in signals for point in points], checks,
+            ledgered, flags)
+
+
+def kill_at(sandbox: SandboxProcess, envs: Path, tmp_path: Path, crashes: list[str], checks: tuple[str, ...],
+            ledgered: Ledgered | None = None, flags: tuple[str, ...] = ()) -> None:
+    """Each of ``crashes`` (``created:2:KILL``) stops a run of ``checks``; cleanup leaves nothing behind."""
+    for crash in crashes:
+        reports = tmp_path / crash.replace(":", "-")
+        start = sandbox.log_path.stat().st_size
+        before = ledgered.stock() if ledgered else []
+        killed = run_creating_checks(envs, reports, crash, checks, flags)
+        assert killed.returncode != 0, f"{crash} did not stop the run"
+        swept = cleanup(envs, "prodlike", reports)
+        assert swept.returncode == 0, f"{crash}: {swept.stdout}{swept.stderr}"
+        left = ledgered.left(start, before) if ledgered else left_behind(writes(sandbox.log_path, start))
+        assert left == set(), f"{crash} left data behind"
+        assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
+
+
+SETTLED = ("undone", "undo_failed")
+
+
+def create_points(ledger: Path, about: str) -> list[str]:
+    """The crash points (``intent:N``, ``created:N``, ``settled:N``) of a whole run's ledger whose create
+    is described by ``about`` (a regular expression): N counts every line of that kind, as the run does."""
+    entries = [json.loads(line) for line in ledger.read_text().splitlines()]
+    described = {entry["id"]: entry["description"] for entry in entries if entry["event"] in ("intent", "created")}
+    counts: dict[str, int] = {}
+    points = []
+    for entry in entries:
+        kind = "settled" if entry["event"] in SETTLED else entry["event"]
+        counts[kind] = counts.get(kind, 0) + 1
+        description = entry.get("description") or described.get(entry["id"].split(":")[0], "")
+        if re.search(about, description) and not str(entry.get("outcome", "")).startswith("not created"):
+            points.append(f"{kind}:{counts[kind]}")
+    return points
+
+
+#: the creates cleanup finds since stock changes are reversed by their reference and RealServ's
+#: payment orders and subscriptions are swept, and consolidated's (the sandbox profile's checks, on
+#: its own providers). Each flavor is killed twice, on the default database: with SIGKILL at its last
+#: create point (the answer came, its record did not: found by reference, order id or name), and
+#: with SIGINT after the first of their undos went out (cleanup sends it again: a reversal or a
+#: settlement is applied once). Every create point of these checks' kind (intent first, then the
+#: created id) is killed with both signals on both databases by the tests above.
+SWEPT_SINCE = {
+    "inventory": (("FLOW-ADJUST-002", "FLOW-TRANSFER-001"), "reverse the stock changes"),
+    "arogya": (("FLOW-ADJUST-002",), "reverse the stock changes"),
+    "realserv": (("MKT-DATA-001",), "payment order|subscription"),
+    "consolidated": (CREATING_CHECKS, "."),
+}
+CONSOLIDATED = Flavor(ROOT / "envs" / "consolidated-local.env", CREATING_CHECKS)
+
+
+@pytest.fixture(params=sorted(SWEPT_SINCE))
+def swept_flavor(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SandboxProcess, Path, str]]:
+    chosen = FLAVORS.get(request.param, CONSOLIDATED)
+    for sandbox, envs in production_like(tmp_path, {}, chosen.env):
+        yield sandbox, envs, request.param
+
+
+@pytest.mark.timeout(600)
+def test_a_run_killed_at_a_create_cleanup_now_finds_leaves_nothing(swept_flavor, tmp_path):
+    sandbox, envs, name = swept_flavor
+    chosen, (checks, about) = FLAVORS.get(name, CONSOLIDATED), SWEPT_SINCE[name]
+    ledgered = Ledgered(sandbox, chosen.env, chosen.books)
+    start, before = sandbox.log_path.stat().st_size, ledgered.stock()
+    whole = run_creating_checks(envs, tmp_path / "whole", checks=checks, flags=chosen.flags)
+    verdict = json.loads((tmp_path / "whole" / "verdict.json").read_text())
+    assert {check["status"] for check in verdict["checks"]} == {"passed"}, whole.stdout[-3000:]
+    assert ledgered.left(start, before) == set()
+    points = create_points(tmp_path / "whole" / "ledger.jsonl", about)
+    creates = [point for point in points if point.startswith("created")]
+    undos = [point for point in points if point.startswith("settled")]
+    assert creates and undos, points
+    kill_at(sandbox, envs, tmp_path, [f"{creates[-1]}:KILL", f"{undos[0]}:INT"], checks, ledgered, chosen.flags)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 import pytest
 
-from selftest.sandbox.test_faults_marketplace import API_KEY, KEY_ID, KEY_SECRET, PASSWORDS, as_role, email
+from selftest.sandbox.test_faults_marketplace import API_KEY, KEY_ID, KEY_SECRET, PASSWORDS, as_role, email, paid_order
 
 APP_SECRET, OUTBOX_TOKEN = "bot-selftest-app-secret-77", "bot-selftest-outbox-token-31"
 PHONE = "+919990001234"
@@ -136,3 +136,42 @@ def test_messages_other_than_text_get_no_reply(bot_market):
     assert client.post("/notification/api/webhooks/whatsapp", content=body,
                        headers={"X-Hub-Signature-256": signature}).status_code == 200
     assert replies(client) == []
+
+
+def test_the_admin_finds_subscriptions_by_name(bot_market):
+    client = bot_market()
+    admin = as_role(client, "admin")
+    created = subscription(client, admin)
+    listing = "/integration/api/admin/integrations/subscriptions"
+    assert [row["id"] for row in client.get(listing, params={"name": "golive-t"}, headers=admin).json()["items"]] == [
+        created["id"]]
+    assert client.get(listing, params={"name": "someone else"}, headers=admin).json()["items"] == []
+    assert client.get(listing, params={"name": "golive-t"}, headers=as_role(client, "customer")).status_code == 403
+
+
+def test_settling_a_payment_order_voids_it_unpaid_and_refunds_it_paid_once(bot_market):
+    client = bot_market()
+    admin, buyer = as_role(client, "admin"), as_role(client, "customer")
+    order = place_order(client)
+    assert client.post("/payment/api/checkout/orders", json={"order_id": order["id"]}, headers=buyer).status_code == 201
+    found = client.get("/payment/api/admin/checkout", params={"order_id": order["id"]}, headers=admin).json()["items"]
+    assert [row["status"] for row in found] == ["created"]
+    assert client.get("/payment/api/admin/checkout", params={"order_id": order["id"]}, headers=buyer).status_code == 403
+    settle = f"/payment/api/admin/checkout/{found[0]['id']}/refund"
+    assert client.post(settle, headers=admin).json()["status"] == "voided"  # nothing was paid: nothing is kept
+    assert client.get(f"/payment/api/admin/checkout/{found[0]['id']}", headers=admin).status_code == 404
+    assert client.post(settle, headers=admin).status_code == 404  # replayed: nothing left to settle
+
+
+def test_settling_a_captured_payment_refunds_it_once(bot_market):
+    client = bot_market()
+    admin = as_role(client, "admin")
+    _, order = paid_order(client, as_role(client, "customer"))
+    payment = client.get("/payment/api/admin/checkout", params={"order_id": order["id"]}, headers=admin).json()["items"][0]
+    assert payment["status"] == "captured"
+    settle = f"/payment/api/admin/checkout/{payment['id']}/refund"
+    first = client.post(settle, headers=admin).json()
+    assert first["status"] == "refunded" and first["refund_id"].startswith("rfnd_")
+    again = client.post(settle, headers=admin).json()  # replayed: the same refund, not a second one
+    assert (again["status"], again["refund_id"]) == ("refunded", first["refund_id"])
+    assert client.get(f"/payment/api/admin/checkout/{payment['id']}", headers=admin).json() == again

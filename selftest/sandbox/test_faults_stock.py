@@ -283,3 +283,62 @@ def test_orders_are_found_by_their_reference(inventory: Any, arogya: Any) -> Non
         found = client.get("/api/orders", headers=who, params={"reference": "golive-arogya"}).json()["items"]
         assert [order["id"] for order in found] == [ordered["id"], bill["id"]]
     assert client.get("/api/orders", headers=admin, params={"reference": "sandbox-"}).json()["items"] == []
+
+
+def reversal(client: TestClient, admin: Auth, reference: str) -> list[dict[str, Any]]:
+    response = client.post(f"/api/inventory/reversals/{reference}", headers=admin)
+    assert response.status_code == 200, response.text
+    return response.json()["reversed"]  # type: ignore[no-any-return]
+
+
+def test_inventory_reversal_compensates_adjustments_and_transfers_exactly_once(inventory: Any) -> None:
+    client, admin, customer = inventory()
+    main, city = level(client, admin, "INV-CHAIR-01", "WH-MAIN"), level(client, admin, "INV-CHAIR-01", "STORE-CITY")
+    assert adjust(client, admin, 3, reference="golive-rev").status_code == 200
+    moved = client.post("/api/inventory/transfers", headers=admin, json={
+        "sku": "INV-CHAIR-01", "from": "WH-MAIN", "to": "STORE-CITY", "quantity": 2, "reference": "golive-rev"})
+    assert moved.status_code == 201
+    # a sale under the same reference is undone by cancelling its order, never by a reversal
+    sold = client.post("/api/shop/checkout", headers=customer, json={
+        "items": [{"sku": "INV-CHAIR-01", "quantity": 1}], "reference": "golive-rev"})
+    assert sold.status_code == 201
+    reversed_rows = reversal(client, admin, "golive-rev")
+    assert sorted(row["delta"] for row in reversed_rows) == [-3, -2, 2]
+    assert {row["kind"] for row in reversed_rows} == {"reversal"} and all(row["reverses"] for row in reversed_rows)
+    assert level(client, admin, "INV-CHAIR-01", "WH-MAIN") == main - 1  # only the sale's unit is gone
+    assert level(client, admin, "INV-CHAIR-01", "STORE-CITY") == city
+    # replayed (a crash between the undo and its record): nothing is reversed twice
+    assert reversal(client, admin, "golive-rev") == []
+    assert level(client, admin, "INV-CHAIR-01", "WH-MAIN") == main - 1
+    assert reversal(client, admin, "golive-never-used") == []
+    assert client.post("/api/inventory/reversals/golive-rev", headers=customer).status_code == 403
+
+
+def test_inventory_reversal_refuses_to_take_stock_below_zero(inventory: Any) -> None:
+    client, admin, _ = inventory()
+    on_hand = level(client, admin, "INV-DESK-02", "STORE-MALL")
+    added = client.post("/api/inventory/adjust", headers=admin, json={
+        "sku": "INV-DESK-02", "location": "STORE-MALL", "quantity": 2, "reason": "found", "reference": "golive-neg"})
+    assert added.status_code == 200
+    assert client.post("/api/inventory/adjust", headers=admin, json={
+        "sku": "INV-DESK-02", "location": "STORE-MALL", "quantity": -(on_hand + 2), "reason": "sold elsewhere"},
+    ).status_code == 200
+    refused = client.post("/api/inventory/reversals/golive-neg", headers=admin)
+    assert refused.status_code == 409
+    assert level(client, admin, "INV-DESK-02", "STORE-MALL") == 0  # refused whole: nothing changed
+
+
+def test_arogya_reversal_empties_the_received_batch_once(arogya: Any) -> None:
+    client, admin, store = arogya()
+    before = batch_stock(client, admin, "AA-CHY-500", "FR-IND")
+    assert client.post("/api/inventory/inward", headers=admin, json={
+        "entity_code": "FR-IND", "sku": "AA-CHY-500", "batch_no": "GL-REV", "quantity": 5,
+        "mfg_date": "2026-01-01", "expiry_date": "2028-01-01", "reference": "golive-arev"}).status_code == 201
+    assert client.post("/api/inventory/adjust", headers=admin, json={
+        "entity_code": "FR-IND", "sku": "AA-CHY-500", "batch_no": "GL-REV", "quantity": 3, "reason": "recount",
+        "reference": "golive-arev"}).status_code == 200
+    assert sorted(row["delta"] for row in reversal(client, admin, "golive-arev")) == [-5, -3]
+    assert batch_stock(client, admin, "AA-CHY-500", "FR-IND") == before
+    assert reversal(client, admin, "golive-arev") == []
+    assert batch_stock(client, admin, "AA-CHY-500", "FR-IND") == before
+    assert client.post("/api/inventory/reversals/golive-arev", headers=store).status_code == 403

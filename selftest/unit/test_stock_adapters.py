@@ -77,3 +77,10 @@ def test_an_unexpected_answer_fails_the_check_with_what_was_found() -> None:
     respx.get(f"{BASE}/stock").respond(500)
     with pytest.raises(AdapterError, match="HTTP 500"):
         adapter_for("inventory").stock()
+
+
+def test_the_reversal_is_the_profiles_compensating_request_for_a_reference() -> None:
+    call = adapter_for("inventory", reverse="/reversals/{reference}").reversal_call("golive-1 a/b")
+    assert call is not None
+    assert (call.method, call.url, call.role, call.json) == ("POST", f"{BASE}/reversals/golive-1%20a%2Fb", "admin", None)
+    assert adapter_for("arogya").reversal_call("golive-1") is None  # without one, the inverse follows the answer

@@ -4,7 +4,8 @@ purchases, cancellations and returns, order totals and the ledger, POS billing, 
 orders for the last units. The profile's adapter (golive/adapters) speaks the system's payloads.
 
 Mutating checks tag what they create with the run tag and undo it through ``compensate``: cancel
-orders (restock), reverse transfers and adjustments.
+orders (restock), reverse transfers and adjustments (by their reference where the system has a
+compensating request, flows.paths.reverse).
 """
 
 from __future__ import annotations
@@ -82,6 +83,28 @@ def sent(stock: StockAdapter, compensate, call: Call, sweep: Sweep | None = None
     response = stock.send(call, **kwargs)
     compensate.refused(intent, response.status_code)
     return intent, response
+
+
+def change_stock(stock: StockAdapter, compensate, call: Call, inverse: Call,  # type: ignore[no-untyped-def]
+                 **kwargs) -> httpx.Response:
+    """Send a stock change booked under its reference, its undo in the ledger first. Where the system
+    reverses by reference (flows.paths.reverse), the undo is that reversal: known before the request,
+    and applied once however often cleanup replays it, so a change whose answer a crash lost is still
+    reversed. Otherwise ``inverse`` is recorded once the change went through (the inverse of a change
+    that never happened would corrupt stock)."""
+    reversal = stock.reversal_call(str((call.json or {})["reference"]))
+    if reversal is None:
+        intent, response = sent(stock, compensate, call, **kwargs)
+        if response.status_code < 300:
+            undo_later(compensate, inverse, intent=intent)
+        return response
+    undo = compensate.undo(reversal.description, reversal.method, reversal.url, role=reversal.role)
+    response = stock.send(call, **kwargs)
+    if 400 <= response.status_code < 500:  # refused: nothing to reverse (a 5xx may still have booked it)
+        compensate.not_created(undo.id, f"HTTP {response.status_code}")
+    elif response.status_code < 300:
+        compensate.went_through(undo)
+    return response
 
 
 def undo_later(compensate, call: Call, *, role: str | None = None,  # type: ignore[no-untyped-def]
@@ -200,11 +223,10 @@ def test_adjustment_refuses_invalid_and_negative(flows, stock, compensate):
     }
     accepted = []
     for label, call in attempts.items():
-        announced, response = sent(stock, compensate, call, intent="write")
+        inverse = stock.adjust_call(sku, location, -int(call.json["quantity"]), "golive compensation",  # type: ignore[index]
+                                    reference)
+        response = change_stock(stock, compensate, call, inverse, intent="write")
         if response.status_code < 300:
-            applied = int(call.json["quantity"])  # type: ignore[index]
-            undo_later(compensate, stock.adjust_call(sku, location, -applied, "golive compensation", reference),
-                       intent=announced)
             accepted.append(f"{label}: HTTP {response.status_code}")
         elif response.status_code != 400:
             accepted.append(f"{label}: HTTP {response.status_code} (not 400)")
@@ -224,14 +246,13 @@ def test_adjustment_changes_stock_and_is_audited(profile, flows, stock, compensa
     key, reference = (flows.sample.sku, flows.sample.location), reference_of(compensate)
     moves = [Movement(*key, 3)]
     before = snapshot(stock, key)
-    intent, response = sent(stock, compensate, stock.adjust_call(*key, 3, "golive: adjustment scenario", reference))
+    response = change_stock(stock, compensate, stock.adjust_call(*key, 3, "golive: adjustment scenario", reference),
+                            stock.adjust_call(*key, -3, "golive compensation", reference))
     expect.status(response, CREATED, "an adjustment of +3 was refused", fix="check the adjustment route and the admin role")
-    undo_later(compensate, stock.adjust_call(*key, -3, "golive compensation", reference), intent=intent)
     if flows.paths.inward:
         receive, write_off = stock.inward_call(*key, 5, reference)
-        intent, response = sent(stock, compensate, receive)
+        response = change_stock(stock, compensate, receive, write_off)
         expect.status(response, CREATED, "an inward receipt of 5 was refused", fix="check the inward route")
-        undo_later(compensate, write_off, intent=intent)
         moves.append(Movement(*key, 5))
     expected = {key: sum(move.delta for move in moves)}
     expect.no_findings(stock_changes(before, snapshot(stock, key), expected, operation="adjustment and inward"),
@@ -248,10 +269,10 @@ def test_transfer_moves_exact_quantity(profile, flows, stock, compensate):
     target = required(flows.sample.other_location, "a second location for the transfer (flows.sample.other_location)")
     sku, source, reference = flows.sample.sku, flows.sample.location, reference_of(compensate)
     before = snapshot(stock, (sku, source), (sku, target))
-    intent, response = sent(stock, compensate, stock.transfer_call(sku, source, target, 2, reference))
+    response = change_stock(stock, compensate, stock.transfer_call(sku, source, target, 2, reference),
+                            stock.transfer_call(sku, target, source, 2, reference))
     expect.status(response, CREATED, "a transfer of 2 units was refused",
                   fix="check the transfer route and the sample's stock at the source")
-    undo_later(compensate, stock.transfer_call(sku, target, source, 2, reference), intent=intent)
     expect.no_findings(stock_changes(before, snapshot(stock, (sku, source), (sku, target)),
                                      {(sku, source): -2, (sku, target): 2}, operation="a transfer of 2"),
                        "the transfer did not move exactly its quantity", where=stock.url(flows.paths.stock))
