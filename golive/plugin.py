@@ -125,6 +125,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "(90s, 10m, 24h) and decide them on the whole window")
     group.addoption("--every", dest="golive_every", metavar="DURATION", default=None,
                     help="with --observe: how often each watched check runs (default 60s)")
+    group.addoption("--payment-window", dest="golive_payment_window", metavar="DURATION", default=None,
+                    help="live Razorpay key: how long to wait for a person to pay the Rs 1 payment link "
+                         "(default: the profile's marketplace.checkout.payment_window_s, 10m)")
 
 
 # --- configuration --------------------------------------------------------------------------

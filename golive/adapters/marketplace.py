@@ -197,11 +197,15 @@ class MarketplaceFlows:
                              intent=intent)
         return order
 
+    def open_checkout(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
+        """The system's own checkout: the Razorpay order it creates for the order total."""
+        return answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
+                                     json={"order_id": order["id"]}), 201, "Razorpay order creation",
+                      "PaymentService must create a Razorpay order for the order total")
+
     def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
-        """Pay like Razorpay's checkout: its callback fields, signed with the key secret."""
-        checkout = answer(self.http.post(self.url("payment", "/api/checkout/orders"), headers=buyer.headers,
-                                         json={"order_id": order["id"]}), 201, "Razorpay order creation",
-                          "PaymentService must create a Razorpay order for the order total")
+        """Pay like Razorpay's checkout: its callback fields, signed with the key secret (test keys only)."""
+        checkout = self.open_checkout(buyer, order)
         payment_id = f"pay_{secrets.token_hex(7)}"
         signature = razorpay_payment_signature(self.spec.checkout.key_secret, checkout["razorpay_order_id"], payment_id)
         return answer(self.http.post(self.url("payment", "/api/checkout/verify"), headers=buyer.headers,
@@ -216,6 +220,10 @@ class MarketplaceFlows:
     def payment_of(self, who: Account, order_id: int) -> dict[str, Any]:
         return answer(self.http.get(self.url("payment", f"/api/checkout/by-order/{order_id}"), headers=who.headers),
                       200, "reading the payment back", "PaymentService must return the order's payment")
+
+    def cancel_response(self, order: dict[str, Any]) -> httpx.Response:
+        """The admin's cancel (which refunds a paid order), answered as it is."""
+        return self.http.post(self.url("order", f"/api/admin/orders/{order['id']}/cancel"), headers=self.admin)
 
     def cancel(self, order: dict[str, Any]) -> dict[str, Any]:
         return answer(self.http.post(self.url("order", f"/api/admin/orders/{order['id']}/cancel"), headers=self.admin),
