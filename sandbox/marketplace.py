@@ -524,6 +524,11 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
                     order.status = "paid"
                 if not faults.active("market_webhook_notifies_nobody"):
                     notify(session, order, "order_paid")
+            if name == "refund.processed" and payment.status == "captured" and order is not None:
+                # a refund made elsewhere (the dashboard) is booked from its webhook
+                refund_entity = (payload.get("refund") or {}).get("entity") or {}
+                payment.status, payment.refund_id = "refunded", str(refund_entity.get("id") or "")
+                order.status = "refunded"
         return "processed"
 
     @router.post("/payment/api/admin/checkout/{payment_id}/refund", dependencies=[admin])

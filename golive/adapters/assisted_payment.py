@@ -113,7 +113,7 @@ def collect_chain(flows: Any, payer: AssistedPayment, buyer: Any, order: dict[st
     record.system_refund_status = flows.cancel_response(order).status_code
     record.razorpay_payment_final = payer.payment(payment_id)
     record.refunded_directly = payer.refund_at_razorpay(record.razorpay_payment_final)
-    if seen.reached and not record.refunded_directly:
+    if seen.reached:  # the system knows the payment: it must hear of the refund, whoever made it
         payer.settled(lambda: flows.payment_of(buyer, order["id"]),
                       lambda p: any(e.get("event") == "refund.processed" for e in p.get("webhook_events") or []))
     record.razorpay_payment_final = payer.payment(payment_id)
