@@ -23,6 +23,7 @@ import pytest
 
 from golive import redaction
 from golive.auth import forgery_context, forgeries_with_key_set
+from golive.probes.observation import DurationError, parse_duration
 from golive.probes.tokens import available_forgeries
 from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
@@ -222,6 +223,11 @@ def pytest_configure(config: pytest.Config) -> None:
         allow_load=config.option.golive_allow_load,
         confirm_live_payment=config.option.golive_confirm_live_payment,
     )
+    if config.option.golive_payment_window:  # a usage error before any check runs, like --observe's
+        try:
+            parse_duration(config.option.golive_payment_window)
+        except DurationError as error:
+            raise pytest.UsageError(f"--payment-window: {error}") from None
     env_name = config.option.golive_env or os.environ.get("GOLIVE_ENV")
     if not env_name:
         return

@@ -242,9 +242,14 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
                                   auth=(key_id, key_secret), timeout=PROVIDER_TIMEOUT_S)
         except httpx.HTTPError:
             raise HTTPException(status_code=502, detail="Razorpay did not answer") from None
-        if response.status_code != 200:
-            raise HTTPException(status_code=502, detail=f"Razorpay refused the refund (HTTP {response.status_code})")
-        return str(response.json()["id"])
+        if response.status_code == 200:
+            return str(response.json()["id"])
+        # refunded already (from the dashboard, or by a reconciliation job): book what Razorpay holds
+        held = httpx.get(f"{url}s", auth=(key_id, key_secret), timeout=PROVIDER_TIMEOUT_S)
+        made = held.json().get("items") if held.status_code == 200 else None
+        if made and sum(int(r.get("amount", 0)) for r in made) >= payment.amount_paise:
+            return str(made[-1]["id"])
+        raise HTTPException(status_code=502, detail=f"Razorpay refused the refund (HTTP {response.status_code})")
 
     def refund(session: Session, order: MarketOrder, request: Request) -> None:
         payment = session.scalar(select(MarketPayment).where(MarketPayment.order_id == order.id,

@@ -15,6 +15,7 @@ from typing import Any
 
 from golive.adapters.marketplace import Compensates, answer
 from golive.ledger import SETTLE_PAYMENT_LINK
+from golive.outcomes import unverified
 from golive.probes.live_payment import ChainRecord, Polled, link_payment_id, poll, qr_code
 from golive.probes.observation import format_duration
 from golive.providers.razorpay import RazorpayClient
@@ -76,6 +77,25 @@ class AssistedPayment:
     def settled(self, read: Callable[[], Any], done: Callable[[Any], bool]) -> Polled:
         """Poll a later link of the chain until it shows, at most ``settle_s``."""
         return poll(read, done, self.settle_s, max(self.interval_s, self.settle_s / MAX_READS_PER_WAIT))
+
+    def pay(self, flows: Any, buyer: Any, order: dict[str, Any]) -> dict[str, Any]:
+        """A journey's payment with a live key: a person pays the order's link; the system's payment once
+        it shows captured (or as last read). Nobody paying: unverified, the order and the link cancelled."""
+        checkout = flows.open_checkout(buyer, order)
+        link = self.payment_link(checkout, order)
+        self.present(link)
+        waited = self.wait_for_payer(link)
+        if not waited.reached:
+            self.nobody_paid(flows, order, link)
+        seen = self.settled(lambda: flows.payment_of(buyer, order["id"]), lambda p: p.get("status") == "captured")
+        return dict(seen.value)
+
+    def nobody_paid(self, flows: Any, order: dict[str, Any], link: dict[str, Any]) -> None:
+        self.cancel_link(str(link["id"]))
+        flows.cancel(order)
+        unverified(f"nobody paid the payment link {link.get('short_url')} (Rs {int(link.get('amount', 0)) / 100:.2f}) "
+                   f"within {format_duration(self.window_s)}: unverified; order {order['id']} and link {link['id']} "
+                   "are cancelled (a payment made later is refunded by `golive cleanup`)")
 
     def link(self, link_id: str) -> dict[str, Any]:
         return dict(answer(self.razorpay.payment_link(link_id), 200, "reading the payment link at Razorpay",

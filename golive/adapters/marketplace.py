@@ -70,9 +70,11 @@ def answer(response: httpx.Response, expected: int | tuple[int, ...], step: str,
 
 class MarketplaceFlows:
     def __init__(self, http: HttpClient, profile: Profile, auth: Auth, spec: Marketplace,
-                 compensate: Compensates, role_headers: Any) -> None:
+                 compensate: Compensates, role_headers: Any, payer: Any = None) -> None:
         self.http, self.profile, self.auth, self.spec = http, profile, auth, spec
         self.compensate, self.role_headers = compensate, role_headers
+        # a live key: a person pays (golive/adapters/assisted_payment.py); None: golive signs the callback
+        self.payer = payer
 
     def url(self, part: str, path: str) -> str:
         return self.profile.service(getattr(self.spec.services, part)).url(path)
@@ -204,7 +206,10 @@ class MarketplaceFlows:
                       "PaymentService must create a Razorpay order for the order total")
 
     def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
-        """Pay like Razorpay's checkout: its callback fields, signed with the key secret (test keys only)."""
+        """Pay like Razorpay's checkout: its callback fields, signed with the key secret (test keys); with a
+        live key a person pays the order's payment link."""
+        if self.payer is not None:
+            return dict(self.payer.pay(self, buyer, order))
         checkout = self.open_checkout(buyer, order)
         payment_id = f"pay_{secrets.token_hex(7)}"
         signature = razorpay_payment_signature(self.spec.checkout.key_secret, checkout["razorpay_order_id"], payment_id)

@@ -280,6 +280,13 @@ def build_router(settings: Settings) -> APIRouter:
                                                                             "payment": dict(payment)})
         return JSONResponse(entry)
 
+    @router.get(f"{PREFIX}/payments/{{payment_id}}/refunds")
+    def refunds_of(payment_id: str, request: Request) -> JSONResponse:
+        if not authenticated(request):
+            return refused()
+        items = [entry for entry in refunds.values() if entry["payment_id"] == payment_id]
+        return JSONResponse({"entity": "collection", "count": len(items), "items": items})
+
     @router.get(f"{PREFIX}/refunds/{{refund_id}}")
     def get_refund(refund_id: str, request: Request) -> JSONResponse:
         if not authenticated(request):

@@ -15,11 +15,10 @@ from __future__ import annotations
 import allure
 
 from fixtures.marketplace import live_key
-from golive import check, expect, unverified
+from golive import check, expect
 from golive.adapters.assisted_payment import collect_chain
 from golive.probes.live_payment import chain_findings, link_payment_id, reconciliation_markdown, reconciliation_rows
 from golive.probes.marketplace import notification_findings, refund_findings
-from golive.probes.observation import format_duration
 
 TEST_PAYMENT_PAISE = 100  # the checklist's Rs 1 test payment
 
@@ -50,11 +49,7 @@ def paid_by_a_person(marketplace, payer, buyer, order):
     payer.present(link)
     waited = payer.wait_for_payer(link)
     if not waited.reached:
-        payer.cancel_link(link["id"])
-        marketplace.cancel(order)
-        unverified(f"nobody paid the Rs 1 payment link {link.get('short_url')} within "
-                   f"{format_duration(payer.window_s)}: the live payment chain is unverified; order {order['id']} "
-                   f"and link {link['id']} are cancelled (a payment made later is refunded by `golive cleanup`)")
+        payer.nobody_paid(marketplace, order, link)
     record = collect_chain(marketplace, payer, buyer, order, checkout, waited.value, link_payment_id(waited.value))
     allure.attach(reconciliation_markdown(reconciliation_rows(record)), name="Rs 1 reconciliation",
                   attachment_type=allure.attachment_type.TEXT)
