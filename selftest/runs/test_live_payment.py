@@ -10,8 +10,18 @@ from selftest.golive_runs import golive
 CHECK = ("--env", "realserv-live-local", "--check", "MKT-REFUND-001")
 
 
+def test_the_post_deploy_run_with_a_live_key_ends_go_with_a_person_paying_every_link(tmp_path):
+    run = golive(tmp_path, "-m", "post_deploy", "--env", "realserv-live-local", "--allow-writes", timeout_s=300)
+    assert run.verdict["decision"] == "GO", run.verdict["reasons"]
+    for check_id in ("MKT-BUY-001", "MKT-VENDOR-001", "MKT-REFUND-001"):
+        assert run.status_of(check_id) == {"passed"}, check_id
+    assert run.output.count("golive: pay Rs ") == 3
+    ledger = (tmp_path / "ledger.jsonl").read_text()
+    assert ledger.count('"method": "SETTLE"') == 3 and '"undo_failed"' not in ledger
+
+
 def test_a_person_pays_the_link_and_the_chain_is_proven(tmp_path):
-    run = golive(tmp_path, "-m", "post_deploy", *CHECK)
+    run = golive(tmp_path, *CHECK)
     assert run.verdict["decision"] == "GO", run.output
     assert run.status_of("MKT-REFUND-001") == {"passed"}
     assert "golive: pay Rs 1.00 within 1m to verify the live payment chain (it is refunded): http" in run.output

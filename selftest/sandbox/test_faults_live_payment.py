@@ -264,3 +264,19 @@ def test_fault_razorpay_webhook_without_refund_events(live):
     razorpay.link(second[1])
     until(lambda: state(http, second[0], buyer)[0], lambda read: read["status"] == "paid")
     assert [e["event"] for e in state(http, order, buyer)[1]["webhook_events"]] == ["payment.captured"]
+
+
+def test_a_refund_asked_of_the_system_after_one_at_razorpay_books_razorpays(live):
+    http, razorpay = live()
+    buyer = as_role(http, "customer")
+    order, checkout = checkout_order(http, buyer)
+    link = razorpay.link(checkout)
+    until(lambda: state(http, order, buyer)[0], lambda read: read["status"] == "paid")
+    payment_id = razorpay.get(f"payment_links/{link['id']}")["payments"][0]["payment_id"]
+    direct = http.post(f"/_emulators/razorpay/v1/payments/{payment_id}/refund", auth=(KEY_ID, KEY_SECRET), json={})
+    assert direct.status_code == 200
+    assert http.post(f"/order/api/admin/orders/{order['id']}/cancel", headers=as_role(http, "admin")).status_code == 200
+    payment = until(lambda: state(http, order, buyer)[1], lambda read: read["status"] == "refunded")
+    assert payment["refund_id"] == direct.json()["id"]
+    listed = razorpay.get(f"payments/{payment_id}/refunds")
+    assert [r["id"] for r in listed["items"]] == [direct.json()["id"]]
