@@ -38,7 +38,7 @@ def test_nobody_paying_is_unverified_within_the_window_with_the_order_and_link_c
     run = golive(tmp_path, *CHECK, "--payment-window", "3s", environ={"SANDBOX_RAZORPAY_PAYER_DELAY_S": "off"})
     assert run.verdict["decision"] == "NO-GO" and run.status_of("MKT-REFUND-001") == {"unverified"}
     (result,) = [c for c in run.verdict["checks"] if c["id"] == "MKT-REFUND-001"]
-    assert "nobody paid the Rs 1 payment link http" in result["message"] and "within 3s" in result["message"]
+    assert "nobody paid the payment link http" in result["message"] and "(Rs 1.00) within 3s" in result["message"]
     assert "are cancelled" in result["message"]
     ledger = (tmp_path / "ledger.jsonl").read_text()
     assert '"method": "SETTLE"' in ledger and '"undo_failed"' not in ledger
