@@ -5,9 +5,27 @@ Each broken link of the chain is the fault matrix's (sandbox/faults.py, env real
 
 from __future__ import annotations
 
-from selftest.golive_runs import golive
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from selftest.golive_runs import ROOT, golive
+from selftest.runs.test_cleanup import _clean_environ, cleanup, env_values, production_like
 
 CHECK = ("--env", "realserv-live-local", "--check", "MKT-REFUND-001")
+
+
+def until(read: Callable[[], Any], done: Callable[[Any], bool], deadline_s: float = 30.0) -> Any:
+    deadline = time.monotonic() + deadline_s
+    while not done(value := read()):
+        assert time.monotonic() < deadline, f"never reached: {value!r}"
+        time.sleep(0.1)  # poll interval, bounded by the deadline
+    return value
 
 
 def test_the_post_deploy_run_with_a_live_key_ends_go_with_a_person_paying_every_link(tmp_path):
@@ -48,3 +66,36 @@ def test_a_test_key_keeps_the_automatic_payment(tmp_path):
     run = golive(tmp_path, "--env", "realserv-local", "--check", "MKT-REFUND-001")
     assert run.status_of("MKT-REFUND-001") == {"passed"}, run.output
     assert "golive: pay Rs" not in run.output and "payment_links" not in (tmp_path / "ledger.jsonl").read_text()
+
+
+def test_a_run_killed_while_waiting_leaves_a_link_that_cleanup_refunds_once_paid(tmp_path):
+    """The run dies while the person pays: `golive cleanup` refunds the payment through the ledger's link."""
+    merged = tmp_path / "merged.env"  # realserv-live-local as one file (production_like copies one file)
+    own = [line for line in (ROOT / "envs" / "realserv-live-local.env").read_text().splitlines()
+           if not line.startswith("GOLIVE_ENV_EXTENDS=")]
+    merged.write_text((ROOT / "envs" / "realserv-local.env").read_text() + "\n" + "\n".join(own) + "\n")
+    for sandbox, envs in production_like(tmp_path, {"SANDBOX_RAZORPAY_PAYER_DELAY_S": "2"}, base=merged):
+        reports = tmp_path / "killed"
+        run = subprocess.Popen(
+            [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", "--env", "prodlike",
+             f"--envs-dir={envs}", "--allow-writes", "--confirm-live-payment", "--check", "MKT-REFUND-001"],
+            cwd=ROOT, env=_clean_environ(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL)
+        try:
+            assert run.stderr is not None
+            for line in run.stderr:  # ends when the run does: a run that never shows the link fails below
+                if "golive: pay Rs 1.00" in line:
+                    break
+        finally:
+            run.kill()
+            run.wait(timeout=30)
+        pending = [json.loads(line) for line in (reports / "ledger.jsonl").read_text().splitlines()]
+        (link_url,) = [entry["url"] for entry in pending if entry.get("method") == "SETTLE"]
+        auth = (env_values(merged)["RAZORPAY_KEY_ID"], env_values(merged)["RAZORPAY_KEY_SECRET"])
+        with httpx.Client(trust_env=False, timeout=5.0, auth=auth) as razorpay:
+            paid = until(lambda: razorpay.get(link_url).json(), lambda link: link["status"] == "paid")
+            swept = cleanup(envs, "prodlike", reports)
+            assert swept.returncode == 0, swept.stdout + swept.stderr
+            payment_url = link_url.split("/payment_links/")[0] + f"/payments/{paid['payments'][0]['payment_id']}"
+            assert razorpay.get(payment_url).json()["status"] == "refunded"
+        assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
