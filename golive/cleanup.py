@@ -14,7 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from golive.ledger import PAYMENT_SERVICE, SETTLE_PAYMENT_LINK, STORAGE_SERVICE, Ledger, Pending, Sweep, Undo, origin, run_undos, s3_target
+from golive.ledger import (
+    PAYMENT_SERVICE,
+    SETTLE_PAYMENT_LINK,
+    STORAGE_SERVICE,
+    Ledger,
+    Pending,
+    Sweep,
+    Undo,
+    origin,
+    run_undos,
+    s3_target,
+)
 
 #: role -> a bearer token for it (a fresh login)
 TokenFor = Callable[[str], dict[str, str]]  # role -> its credential as headers

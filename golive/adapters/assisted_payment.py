@@ -41,7 +41,8 @@ class AssistedPayment:
     def payment_link(self, checkout: dict[str, Any], order: dict[str, Any]) -> dict[str, Any]:
         """A payment link for the checkout's Razorpay order; its notes name that order for the system."""
         url = self.razorpay.config.url("payment_links")
-        description = f"golive Rs 1 test payment, order {order['id']} ({self.compensate.tag})"
+        description = (f"golive test payment of Rs {int(checkout['amount']) / 100:.2f}, order {order['id']} "
+                       f"({self.compensate.tag})")
         intent = self.compensate.intent(f"payment link for test order {order['id']}", url)
         response = self.razorpay.create_payment_link(
             int(checkout["amount"]), description, str(order.get("reference") or self.compensate.tag),

@@ -26,6 +26,9 @@ from golive.profile import Auth, Profile
 from golive.profile_marketplace import Marketplace
 
 
+LIVE_KEY_PREFIX = "rzp_live_"
+
+
 class Compensates(Protocol):
     tag: str
 
@@ -75,6 +78,11 @@ class MarketplaceFlows:
         self.compensate, self.role_headers = compensate, role_headers
         # a live key: a person pays (golive/adapters/assisted_payment.py); None: golive signs the callback
         self.payer = payer
+
+    @property
+    def live_key(self) -> bool:
+        """A live Razorpay key: no code can pay, a person must (golive forges no live payment)."""
+        return self.spec.checkout.key_id.startswith(LIVE_KEY_PREFIX)
 
     def url(self, part: str, path: str) -> str:
         return self.profile.service(getattr(self.spec.services, part)).url(path)

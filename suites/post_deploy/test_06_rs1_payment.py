@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import allure
 
-from fixtures.marketplace import live_key
 from golive import check, expect
 from golive.adapters.assisted_payment import collect_chain
 from golive.probes.live_payment import chain_findings, link_payment_id, reconciliation_markdown, reconciliation_rows
@@ -30,7 +29,7 @@ def test_rs1_payment_is_refunded_and_reconciled(marketplace_flows, request):
     vendor, buyer = marketplace.existing(marketplace.spec.vendor_role), marketplace.existing(marketplace.spec.customer_role)
     product = marketplace.list_product(vendor, price_paise=TEST_PAYMENT_PAISE)
     order = marketplace.place_order(buyer, product, quantity=1)
-    if live_key(marketplace):
+    if marketplace.live_key:
         return paid_by_a_person(marketplace, request.getfixturevalue("assisted_payment"), buyer, order)
     marketplace.pay(buyer, order)
     marketplace.cancel(order)
