@@ -75,6 +75,8 @@ class Replayer:
     link_for: Callable[[str], str] | None = None
     # payment link URL -> its settlement at Razorpay (refund if paid, else cancel), as an HTTP status
     settle_link: Callable[[str], int] | None = None
+    # a payment-link listing URL -> the links it lists (read with the env's Razorpay key)
+    list_links: Callable[[str], list[Any]] | None = None
 
     def refusals(self, pending: list[Pending]) -> dict[str, str]:
         """Intent id -> why its undo may not be sent (one line naming it)."""
@@ -123,11 +125,16 @@ class Replayer:
         reason = self.target.refusal(item.env, item.service, sweep.list_url)
         if reason:
             raise PermissionError(reason)
-        headers = self.credential_headers(sweep.role) if sweep.role else {}
-        status, body = self.send_http("GET", sweep.list_url, headers, None)
-        if status != 200:
-            raise RuntimeError(f"GET {sweep.list_url} answered HTTP {status}, expected 200")
-        rows = body.get("items", []) if isinstance(body, dict) else body
+        if sweep.undo_method == SETTLE_PAYMENT_LINK:  # payment links are listed with the env's Razorpay key
+            if self.list_links is None:
+                raise RuntimeError("the env's profile names no Razorpay account to list payment links with")
+            rows: Any = self.list_links(sweep.list_url)
+        else:
+            headers = self.credential_headers(sweep.role) if sweep.role else {}
+            status, body = self.send_http("GET", sweep.list_url, headers, None)
+            if status != 200:
+                raise RuntimeError(f"GET {sweep.list_url} answered HTTP {status}, expected 200")
+            rows = body.get("items", []) if isinstance(body, dict) else body
         if not isinstance(rows, list):
             raise RuntimeError(f"GET {sweep.list_url} did not answer a list")
         return [self._undo_of(item, sweep, str(row[sweep.id_field]))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from golive.adapters.marketplace import Compensates, answer
-from golive.ledger import SETTLE_PAYMENT_LINK
+from golive.ledger import SETTLE_PAYMENT_LINK, Sweep
 from golive.outcomes import unverified
 from golive.probes.live_payment import ChainRecord, Polled, link_payment_id, poll, qr_code
 from golive.probes.observation import format_duration
@@ -43,9 +43,13 @@ class AssistedPayment:
         url = self.razorpay.config.url("payment_links")
         description = (f"golive test payment of Rs {int(checkout['amount']) / 100:.2f}, order {order['id']} "
                        f"({self.compensate.tag})")
-        intent = self.compensate.intent(f"payment link for test order {order['id']}", url)
+        reference = str(order.get("reference") or self.compensate.tag)
+        # a link whose answer was lost is found by its reference (golive's choice, one per order)
+        found = Sweep(self.razorpay.payment_links_url(reference), SETTLE_PAYMENT_LINK,
+                      self.razorpay.config.url("payment_links/{id}"))
+        intent = self.compensate.intent(f"payment link for test order {order['id']}", url, sweep=found)
         response = self.razorpay.create_payment_link(
-            int(checkout["amount"]), description, str(order.get("reference") or self.compensate.tag),
+            int(checkout["amount"]), description, reference,
             {"razorpay_order_id": str(checkout["razorpay_order_id"]), "order_id": str(order["id"]),
              "golive_run": self.compensate.tag})
         self.compensate.refused(intent, response.status_code)

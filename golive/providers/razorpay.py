@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from urllib.parse import urlencode
 
 import httpx
 
@@ -16,6 +19,19 @@ def settler(http: HttpClient, config: Razorpay, receipt: str) -> Callable[[str],
     paid, else cancelled."""
     client = RazorpayClient(http, config)
     return lambda url: client.settle_payment_link(url.rstrip("/").rsplit("/", 1)[-1], receipt)
+
+
+def link_lister(http: HttpClient, config: Razorpay) -> Callable[[str], list[Any]]:
+    """``links(url)`` for the ledger's sweeps: the payment links a listing URL (…?reference_id=) answers."""
+    client = RazorpayClient(http, config)
+
+    def links(url: str) -> list[Any]:
+        response = client.http.get(url, headers=client.auth)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered HTTP {response.status_code}, expected 200")
+        return list(response.json().get("payment_links") or [])
+
+    return links
 
 
 class RazorpayClient:
@@ -55,6 +71,10 @@ class RazorpayClient:
                 "description": description[:2048], "reference_id": reference_id[:40], "notes": notes,
                 "notify": {"sms": False, "email": False}, "reminder_enable": False}
         return self.http.post(self.config.url("payment_links"), json=body, headers=self.auth)
+
+    def payment_links_url(self, reference_id: str) -> str:
+        """Where the links made for one reference are listed (a create whose answer was lost)."""
+        return self.config.url(f"payment_links?{urlencode({'reference_id': reference_id[:40]})}")
 
     def payment_link(self, link_id: str) -> httpx.Response:
         return self.http.get(self.config.url(f"payment_links/{link_id}"), headers=self.auth)

@@ -223,6 +223,14 @@ def build_router(settings: Settings) -> APIRouter:
             timer.start()
         return JSONResponse(link)
 
+    @router.get(f"{PREFIX}/payment_links")
+    def list_links(request: Request, reference_id: str = "") -> JSONResponse:
+        if not authenticated(request):
+            return refused()
+        with lock:
+            found = [dict(link) for link in links.values() if not reference_id or link["reference_id"] == reference_id]
+        return JSONResponse({"payment_links": found, "count": len(found)})
+
     @router.get(f"{PREFIX}/payment_links/{{link_id}}")
     def get_link(link_id: str, request: Request) -> JSONResponse:
         if not authenticated(request):

@@ -11,7 +11,7 @@ import respx
 
 from golive.cleanup import Replayer, Target
 from golive.http import HttpClient
-from golive.ledger import SETTLE_PAYMENT_LINK, Intent, Ledger, Undo
+from golive.ledger import SETTLE_PAYMENT_LINK, Intent, Ledger, Sweep, Undo
 from golive.probes.findings import names
 from golive.probes.live_payment import (
     ChainRecord,
@@ -24,7 +24,7 @@ from golive.probes.live_payment import (
     reconciliation_rows,
 )
 from golive.profile_integrations import Razorpay
-from golive.providers.razorpay import RazorpayClient
+from golive.providers.razorpay import RazorpayClient, link_lister
 
 API = "https://api.razorpay.com/v1"
 
@@ -220,3 +220,35 @@ def test_a_link_nobody_can_pay_any_more_is_settled(status):
         "id": "plink_1", "status": status, "payments": None}))
     with HttpClient(safety="money", retries=0) as http:
         assert razorpay_client(http).settle_payment_link("plink_1", "golive-x") == 200
+
+
+def test_a_link_whose_answer_was_lost_is_found_by_its_reference_and_settled(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    target = Target("prod", {"api": "https://shop.example", "razorpay-api": API})
+    listing = f"{API}/payment_links?reference_id=golive-x-1"
+    sweep = Sweep(listing, SETTLE_PAYMENT_LINK, f"{API}/payment_links/{{id}}")
+    ledger.intent(Intent("payment link for test order 7", "prod", "razorpay-api", tag="golive-x", sweep=sweep))
+    listed, settled = [], []
+
+    def list_links(url):  # type: ignore[no-untyped-def]
+        listed.append(url)
+        return [{"id": "plink_1", "reference_id": "golive-x-1"}]
+
+    def never_send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        raise AssertionError("payment links are listed and settled with the env's Razorpay key, never sent as is")
+
+    replayer = Replayer(target, never_send, lambda role: {}, settle_link=lambda u: settled.append(u) or 200,
+                        list_links=list_links)
+    assert replayer.run(ledger, ledger.pending()) == []
+    assert listed == [listing] and settled == [f"{API}/payment_links/plink_1"] and ledger.pending() == []
+
+
+@respx.mock
+def test_payment_links_are_listed_by_reference_with_the_key():
+    route = respx.get(f"{API}/payment_links", params={"reference_id": "golive-x-1"}).mock(
+        return_value=httpx.Response(200, json={"payment_links": [{"id": "plink_1"}], "count": 1}))
+    with HttpClient(safety="money", retries=0) as http:
+        client = razorpay_client(http)
+        url = client.payment_links_url("golive-x-1")
+        assert link_lister(http, client.config)(url) == [{"id": "plink_1"}]
+    assert route.calls.last.request.headers["authorization"].startswith("Basic ")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,12 +69,18 @@ def test_a_test_key_keeps_the_automatic_payment(tmp_path):
     assert "golive: pay Rs" not in run.output and "payment_links" not in (tmp_path / "ledger.jsonl").read_text()
 
 
-def test_a_run_killed_while_waiting_leaves_a_link_that_cleanup_refunds_once_paid(tmp_path):
-    """The run dies while the person pays: `golive cleanup` refunds the payment through the ledger's link."""
-    merged = tmp_path / "merged.env"  # realserv-live-local as one file (production_like copies one file)
+def live_env_as_one_file(tmp_path: Path) -> Path:
+    """realserv-live-local as one file (production_like copies one file)."""
+    merged = tmp_path / "merged.env"
     own = [line for line in (ROOT / "envs" / "realserv-live-local.env").read_text().splitlines()
            if not line.startswith("GOLIVE_ENV_EXTENDS=")]
     merged.write_text((ROOT / "envs" / "realserv-local.env").read_text() + "\n" + "\n".join(own) + "\n")
+    return merged
+
+
+def test_a_run_killed_while_waiting_leaves_a_link_that_cleanup_refunds_once_paid(tmp_path):
+    """The run dies while the person pays: `golive cleanup` refunds the payment through the ledger's link."""
+    merged = live_env_as_one_file(tmp_path)
     for sandbox, envs in production_like(tmp_path, {"SANDBOX_RAZORPAY_PAYER_DELAY_S": "2"}, base=merged):
         reports = tmp_path / "killed"
         run = subprocess.Popen(
@@ -97,5 +104,30 @@ def test_a_run_killed_while_waiting_leaves_a_link_that_cleanup_refunds_once_paid
             swept = cleanup(envs, "prodlike", reports)
             assert swept.returncode == 0, swept.stdout + swept.stderr
             payment_url = link_url.split("/payment_links/")[0] + f"/payments/{paid['payments'][0]['payment_id']}"
+            assert razorpay.get(payment_url).json()["status"] == "refunded"
+        assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
+
+
+def test_a_run_killed_before_the_links_answer_leaves_it_to_be_found_by_reference(tmp_path):
+    """Killed between creating the link and recording its id: cleanup lists links by the order's reference."""
+    merged = live_env_as_one_file(tmp_path)
+    for sandbox, envs in production_like(tmp_path, {"SANDBOX_RAZORPAY_PAYER_DELAY_S": "0"}, base=merged):
+        reports = tmp_path / "killed"
+        killed = subprocess.run(
+            [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", "--env", "prodlike",
+             f"--envs-dir={envs}", "--allow-writes", "--confirm-live-payment", "--check", "MKT-REFUND-001"],
+            cwd=ROOT, env=_clean_environ(GOLIVE_SELFTEST_CRASH_AT="created:3:KILL"), capture_output=True, text=True,
+            timeout=120, stdin=subprocess.DEVNULL)
+        assert killed.returncode != 0
+        entries = [json.loads(line) for line in (reports / "ledger.jsonl").read_text().splitlines()]
+        assert not any(entry.get("method") == "SETTLE" for entry in entries), "the link's id was never recorded"
+        (sweep,) = [entry["sweep"] for entry in entries if entry.get("sweep") and "payment_links" in entry["sweep"]["list_url"]]
+        values = env_values(merged)
+        with httpx.Client(trust_env=False, timeout=5.0, auth=(values["RAZORPAY_KEY_ID"], values["RAZORPAY_KEY_SECRET"])) as razorpay:
+            (link,) = until(lambda: razorpay.get(sweep["list_url"]).json()["payment_links"],
+                            lambda links: len(links) == 1 and links[0]["status"] == "paid")
+            swept = cleanup(envs, "prodlike", reports)
+            assert swept.returncode == 0, swept.stdout + swept.stderr
+            payment_url = sweep["list_url"].split("/payment_links")[0] + f"/payments/{link['payments'][0]['payment_id']}"
             assert razorpay.get(payment_url).json()["status"] == "refunded"
         assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
