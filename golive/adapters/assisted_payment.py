@@ -53,7 +53,7 @@ class AssistedPayment:
             {"razorpay_order_id": str(checkout["razorpay_order_id"]), "order_id": str(order["id"]),
              "golive_run": self.compensate.tag})
         self.compensate.refused(intent, response.status_code)
-        link = answer(response, 200, "creating the Rs 1 payment link at Razorpay",
+        link = answer(response, 200, "creating the payment link at Razorpay",
                       "the Payment Links API must be enabled for the account (Dashboard, Payment Links)")
         self.compensate.undo(f"refund or cancel payment link {link['id']} (order {order['id']})", SETTLE_PAYMENT_LINK,
                              self.razorpay.config.url(f"payment_links/{link['id']}"), intent=intent)
