@@ -14,7 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from golive.ledger import STORAGE_SERVICE, Ledger, Pending, Sweep, Undo, origin, run_undos, s3_target
+from golive.ledger import (
+    PAYMENT_SERVICE,
+    SETTLE_PAYMENT_LINK,
+    STORAGE_SERVICE,
+    Ledger,
+    Pending,
+    Sweep,
+    Undo,
+    origin,
+    run_undos,
+    s3_target,
+)
 
 #: role -> a bearer token for it (a fresh login)
 TokenFor = Callable[[str], dict[str, str]]  # role -> its credential as headers
@@ -62,6 +73,10 @@ class Replayer:
     delete_s3: Callable[[str, str], int] | None = None
     # subject -> the signed link the target issues for it now (undos of signed links)
     link_for: Callable[[str], str] | None = None
+    # payment link URL -> its settlement at Razorpay (refund if paid, else cancel), as an HTTP status
+    settle_link: Callable[[str], int] | None = None
+    # a payment-link listing URL -> the links it lists (read with the env's Razorpay key)
+    list_links: Callable[[str], list[Any]] | None = None
 
     def refusals(self, pending: list[Pending]) -> dict[str, str]:
         """Intent id -> why its undo may not be sent (one line naming it)."""
@@ -96,6 +111,10 @@ class Replayer:
                 raise RuntimeError("the env has no storage section to delete the object with")
             bucket, key, _ = s3_target(undo.url)
             return self.delete_s3(bucket, key)
+        if undo.method == SETTLE_PAYMENT_LINK:
+            if self.settle_link is None:
+                raise RuntimeError("the env's profile names no Razorpay account to settle the payment link with")
+            return self.settle_link(undo.url)
         headers = self.credential_headers(undo.role) if undo.role else {}
         return self.send_http(undo.method, undo.url, headers, undo.json)[0]
 
@@ -106,11 +125,16 @@ class Replayer:
         reason = self.target.refusal(item.env, item.service, sweep.list_url)
         if reason:
             raise PermissionError(reason)
-        headers = self.credential_headers(sweep.role) if sweep.role else {}
-        status, body = self.send_http("GET", sweep.list_url, headers, None)
-        if status != 200:
-            raise RuntimeError(f"GET {sweep.list_url} answered HTTP {status}, expected 200")
-        rows = body.get("items", []) if isinstance(body, dict) else body
+        if sweep.undo_method == SETTLE_PAYMENT_LINK:  # payment links are listed with the env's Razorpay key
+            if self.list_links is None:
+                raise RuntimeError("the env's profile names no Razorpay account to list payment links with")
+            rows: Any = self.list_links(sweep.list_url)
+        else:
+            headers = self.credential_headers(sweep.role) if sweep.role else {}
+            status, body = self.send_http("GET", sweep.list_url, headers, None)
+            if status != 200:
+                raise RuntimeError(f"GET {sweep.list_url} answered HTTP {status}, expected 200")
+            rows = body.get("items", []) if isinstance(body, dict) else body
         if not isinstance(rows, list):
             raise RuntimeError(f"GET {sweep.list_url} did not answer a list")
         return [self._undo_of(item, sweep, str(row[sweep.id_field]))
@@ -157,8 +181,11 @@ def json_or_none(text: str) -> Any:
 def target_of(env: str, profile: Any) -> Target:
     """The services and bucket of ``env``'s profile: the only places its undos may go."""
     storage = profile.storage or None
-    return Target(env, {service.name: str(service.base_url) for service in profile.services},
-                  frozenset({storage.bucket}) if storage else frozenset())
+    services = {service.name: str(service.base_url) for service in profile.services}
+    razorpay = (profile.integrations or None) and (profile.integrations.razorpay or None)
+    if razorpay:  # payment links a person may pay are settled at the env's own Razorpay account
+        services[PAYMENT_SERVICE] = str(razorpay.base_url)
+    return Target(env, services, frozenset({storage.bucket}) if storage else frozenset())
 
 
 def delete_every_version(s3: Any, bucket: str, key: str) -> int:

@@ -23,6 +23,7 @@ from golive.aws import aws_client
 from golive.cleanup import Replayer, delete_every_version, json_or_none, target_of
 from golive.http import HttpClient, Reachability
 from golive.ledger import LEDGER_FILE, Ledger
+from golive.providers.razorpay import link_lister, settler
 from golive.signoffs import Attestation, load_signoffs
 
 EXIT_USAGE = 4
@@ -153,7 +154,20 @@ def _cleanup(args: argparse.Namespace) -> int:
                 raise RuntimeError(f"{issuer.path} answered HTTP {response.status_code} for the link of {subject}")
             return service.url(json.loads(response.text)["url"])
 
-        replayer = Replayer(target_of(args.env, profile), send, token_for, delete_s3, link_for)
+        razorpay = (profile.integrations or None) and (profile.integrations.razorpay or None)
+
+        def settle_link(url: str) -> int:
+            if not razorpay:
+                raise RuntimeError("the profile has no integrations.razorpay to settle the payment link with")
+            return settler(http, razorpay, "golive-cleanup")(url)
+
+        def list_links(url: str) -> list[Any]:
+            if not razorpay:
+                raise RuntimeError("the profile has no integrations.razorpay to list payment links with")
+            return link_lister(http, razorpay)(url)
+
+        replayer = Replayer(target_of(args.env, profile), send, token_for, delete_s3, link_for, settle_link,
+                            list_links)
         problems = replayer.run(ledger, pending, masked=redaction.MASK)
     for item in pending:
         print(f"  {'✗' if any(p.startswith(item.description + ':') for p in problems) else '✓'} {item.description}")

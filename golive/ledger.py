@@ -40,6 +40,10 @@ CRASH_VARIABLE = "GOLIVE_SELFTEST_CRASH_AT"
 DEFAULT_OK = (200, 201, 202, 204, 404)
 #: the service name of undos that go to the profile's object store (``s3://bucket/key`` URLs)
 STORAGE_SERVICE = "storage"
+#: the service name of undos that go to the profile's Razorpay account (payment links a person may pay)
+PAYMENT_SERVICE = "razorpay-api"
+#: the undo verb of a payment link: refund what was paid through it, else cancel it
+SETTLE_PAYMENT_LINK = "SETTLE"
 
 
 def run_tag() -> str:

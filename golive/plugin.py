@@ -23,6 +23,7 @@ import pytest
 
 from golive import redaction
 from golive.auth import forgery_context, forgeries_with_key_set
+from golive.probes.observation import DurationError, parse_duration
 from golive.probes.tokens import available_forgeries
 from golive.checklists import Checklist, ChecklistError, load_checklists
 from golive.checks import spec_of
@@ -132,6 +133,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "(90s, 10m, 24h) and decide them on the whole window")
     group.addoption("--every", dest="golive_every", metavar="DURATION", default=None,
                     help="with --observe: how often each watched check runs (default 60s)")
+    group.addoption("--payment-window", dest="golive_payment_window", metavar="DURATION", default=None,
+                    help="live Razorpay key: how long to wait for a person to pay the Rs 1 payment link "
+                         "(default: the profile's marketplace.checkout.payment_window_s, 10m)")
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -226,6 +230,11 @@ def pytest_configure(config: pytest.Config) -> None:
         allow_load=config.option.golive_allow_load,
         confirm_live_payment=config.option.golive_confirm_live_payment,
     )
+    if config.option.golive_payment_window:  # a usage error before any check runs, like --observe's
+        try:
+            parse_duration(config.option.golive_payment_window)
+        except DurationError as error:
+            raise pytest.UsageError(f"--payment-window: {error}") from None
     env_name = config.option.golive_env or os.environ.get("GOLIVE_ENV")
     if not env_name:
         return

@@ -233,7 +233,9 @@ def _field_table(model: dict[str, Any], paths: dict[str, str]) -> list[str]:
 def shipped_examples(profiles_dir: Path) -> dict[str, tuple[str, Any]]:
     """Top-level section -> (profile file, its raw value) from the first shipped profile that fills it in."""
     found: dict[str, tuple[str, Any]] = {}
-    ordered = sorted(profiles_dir.glob("*.yaml"), key=lambda path: (path.stem != "sandbox", path.name))
+    # a variant (extends: <profile>) names only what differs: the complete profiles give the examples
+    ordered = sorted(profiles_dir.glob("*.yaml"), key=lambda path: (
+        path.stem != "sandbox", "\nextends:" in "\n" + path.read_text(encoding="utf-8"), path.name))
     for path in ordered:
         raw = load_yaml(path.read_text(encoding="utf-8"))
         if isinstance(raw, dict):

@@ -1245,6 +1245,56 @@ _register(
     "MKT-REFUND-001",
     env="realserv-local",
 )
+# the live Rs 1 payment (envs/realserv-live-local.env: a live key, the emulator's payer pays the link)
+_register(
+    "razorpay_payment_not_captured",
+    "The Razorpay account does not capture automatically: the payment a person makes through the Rs 1 "
+    "payment link stays 'authorized' (Razorpay refunds it after days) and no payment.captured is sent.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "market_webhook_ignored",
+    "RealServ's PaymentService acknowledges Razorpay's payment.captured webhook with 200 and drops it "
+    "(subscribed to order.paid only): a payment made through a link never reaches the order.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "market_webhook_not_idempotent",
+    "RealServ's PaymentService applies a webhook again when Razorpay redelivers it with the same "
+    "x-razorpay-event-id: the payment is booked twice and the buyer told twice.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "market_webhook_leaves_order_unpaid",
+    "RealServ's PaymentService records the captured payment from the webhook but never marks the "
+    "order paid: the buyer paid for an order that stays 'created'.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "market_webhook_notifies_nobody",
+    "RealServ's PaymentService marks the order paid from the webhook without queueing the buyer's "
+    "e-mail and WhatsApp notifications.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "market_refund_fails",
+    "RealServ's refund of a paid order fails at Razorpay (the amount is sent in rupees): the admin's "
+    "cancel answers 502 and the buyer's money stays captured.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
+_register(
+    "razorpay_webhook_without_refund_events",
+    "The Razorpay account's webhook is not subscribed to refund.processed: the system never learns "
+    "that a refund was processed.",
+    "MKT-REFUND-001",
+    env="realserv-live-local",
+)
 _register(
     "kyc_approval_not_applied",
     "The admin's KYC approval answers 200 but is never saved: approved vendors stay 'submitted' and "

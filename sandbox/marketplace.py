@@ -11,8 +11,10 @@ each provider would return.
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Annotated, Any
 
+import httpx
 import razorpay
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -23,9 +25,11 @@ from starlette.concurrency import run_in_threadpool
 
 from sandbox.db import Base
 from sandbox.flavor_auth import ACCESS_TTL_SECONDS, Account, Accounts, FlavorTokens
-from sandbox.runtime import state_of
+from sandbox.provider_webhooks import event_object, razorpay_signature_ok, refuse
+from sandbox.runtime import api_base, own_port, state_of
 from sandbox.settings import Settings
 
+PROVIDER_TIMEOUT_S = 10.0
 SEED_VENDOR_PRODUCTS = (
     ("RS-CEM-50", "Cement 50 kg bag", 38500),
     ("RS-TMT-12", "TMT bar 12 mm (per rod)", 61000),
@@ -95,6 +99,21 @@ class MarketPayment(Base):
         return {"id": self.id, "order_id": self.order_id, "razorpay_order_id": self.razorpay_order_id,
                 "razorpay_payment_id": self.razorpay_payment_id or None, "amount": self.amount_paise,
                 "currency": "INR", "status": self.status, "refund_id": self.refund_id or None}
+
+
+class MarketWebhookEvent(Base):
+    """A Razorpay event PaymentService applied to one of its payments (dedupe on the event id)."""
+
+    __tablename__ = "market_webhook_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    payment_row: Mapped[int] = mapped_column(Integer, index=True)
+    received_at: Mapped[int] = mapped_column(Integer)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.event_id, "event": self.event, "received_at": self.received_at}
 
 
 class MarketNotification(Base):
@@ -202,12 +221,44 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
             session.add(MarketNotification(order_id=order.id, recipient=order.buyer_email, channel=channel,
                                            template=template, provider_message_id=message_id, status="accepted"))
 
-    def refund(session: Session, order: MarketOrder) -> None:
+    def events_of(session: Session, payment: MarketPayment) -> list[MarketWebhookEvent]:
+        return list(session.scalars(select(MarketWebhookEvent).where(MarketWebhookEvent.payment_row == payment.id)
+                                    .order_by(MarketWebhookEvent.id)))
+
+    def payment_json(session: Session, payment: MarketPayment) -> dict[str, Any]:
+        return {**payment.as_json(), "webhook_events": [e.as_json() for e in events_of(session, payment)]}
+
+    def refund_at_razorpay(request: Request, payment: MarketPayment) -> str:
+        """A payment Razorpay told us about (its webhook) is refunded there; the refund id it answers."""
+        key_id = settings.feature_env.get("SANDBOX_RAZORPAY_KEY_ID") or ""
+        key_secret = settings.feature_env.get("SANDBOX_RAZORPAY_KEY_SECRET") or ""
+        if faults.active("market_refund_fails"):
+            # the refund call was built with the amount in rupees, which Razorpay refuses
+            raise HTTPException(status_code=502, detail="Razorpay refused the refund (HTTP 400)")
+        url = (f"{api_base(own_port(request.scope, settings))}/_emulators/razorpay/v1/payments/"
+               f"{payment.razorpay_payment_id}/refund")
+        try:
+            response = httpx.post(url, json={"amount": payment.amount_paise, "speed": "normal"},
+                                  auth=(key_id, key_secret), timeout=PROVIDER_TIMEOUT_S)
+        except httpx.HTTPError:
+            raise HTTPException(status_code=502, detail="Razorpay did not answer") from None
+        if response.status_code == 200:
+            return str(response.json()["id"])
+        # refunded already (from the dashboard, or by a reconciliation job): book what Razorpay holds
+        held = httpx.get(f"{url}s", auth=(key_id, key_secret), timeout=PROVIDER_TIMEOUT_S)
+        made = held.json().get("items") if held.status_code == 200 else None
+        if made and sum(int(r.get("amount", 0)) for r in made) >= payment.amount_paise:
+            return str(made[-1]["id"])
+        raise HTTPException(status_code=502, detail=f"Razorpay refused the refund (HTTP {response.status_code})")
+
+    def refund(session: Session, order: MarketOrder, request: Request) -> None:
         payment = session.scalar(select(MarketPayment).where(MarketPayment.order_id == order.id,
                                                               MarketPayment.status == "captured"))
         if payment is None:
             return
-        payment.status, payment.refund_id = "refunded", f"rfnd_{secrets.token_hex(7)}"
+        at_razorpay = any(e.event == "payment.captured" for e in events_of(session, payment))
+        refund_id = refund_at_razorpay(request, payment) if at_razorpay else f"rfnd_{secrets.token_hex(7)}"
+        payment.status, payment.refund_id = "refunded", refund_id
         if not faults.active("refund_leaves_order_paid"):
             order.status = "refunded"
         notify(session, order, "refund_processed")
@@ -381,7 +432,7 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
             if order is None:
                 raise HTTPException(status_code=404, detail="no such order")
             if order.status in {"paid", "shipped"}:
-                refund(session, order)
+                refund(session, order, request)
             if order.status not in {"refunded"}:
                 order.status = "cancelled"
             return order.as_json()
@@ -429,7 +480,61 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
                                      .order_by(MarketPayment.id.desc()))
             if payment is None:
                 raise HTTPException(status_code=404, detail="no payment for this order")
-            return payment.as_json()
+            return payment_json(session, payment)
+
+    @router.post("/payment/api/checkout/webhooks/razorpay")
+    async def checkout_webhook(request: Request) -> JSONResponse:
+        """Razorpay's payment.captured and refund.processed for the checkout's payments (a payment link
+        names the checkout's Razorpay order in its notes), applied once per event id."""
+        raw = await request.body()
+        if not razorpay_signature_ok(raw, request.headers.get("x-razorpay-signature"),
+                                     settings.feature_env.get("SANDBOX_RAZORPAY_WEBHOOK_SECRET")):
+            return refuse(400, "invalid signature")
+        event = event_object(raw)
+        if event is None:
+            return refuse(400, "malformed event")
+        if faults.active("market_webhook_ignored"):
+            # the handler was subscribed to order.paid only: payment.captured is acknowledged and dropped
+            return JSONResponse({"status": "ignored"})
+        outcome = await run_in_threadpool(apply_checkout_event, request, event,
+                                          request.headers.get("x-razorpay-event-id") or "")
+        return JSONResponse({"status": outcome})
+
+    def apply_checkout_event(request: Request, event: dict[str, Any], event_id: str) -> str:
+        name, payload = str(event.get("event")), event.get("payload") or {}
+        entity = ((payload.get("payment") or {}).get("entity") or {})
+        with session_of(request) as session:
+            if name == "payment.captured":
+                notes = entity.get("notes") or {}
+                order_ids = {entity.get("order_id"), notes.get("razorpay_order_id") if isinstance(notes, dict) else None}
+                payment = session.scalar(select(MarketPayment).where(
+                    MarketPayment.razorpay_order_id.in_([o for o in order_ids if isinstance(o, str)])))
+            elif name == "refund.processed":
+                payment = session.scalar(select(MarketPayment).where(
+                    MarketPayment.razorpay_payment_id == str(entity.get("id") or "-")))
+            else:
+                return "ignored"
+            if payment is None:
+                return "unknown_payment"
+            seen = session.scalar(select(MarketWebhookEvent).where(MarketWebhookEvent.event_id == event_id))
+            if seen is not None and not faults.active("market_webhook_not_idempotent"):
+                return "duplicate_event"
+            session.add(MarketWebhookEvent(event_id=event_id, event=name, payment_row=payment.id,
+                                           received_at=int(time.time())))
+            order = session.get(MarketOrder, payment.order_id)
+            if name == "payment.captured" and order is not None and (
+                    payment.status == "created" or faults.active("market_webhook_not_idempotent")):
+                payment.status, payment.razorpay_payment_id = "captured", str(entity.get("id"))
+                if not faults.active("market_webhook_leaves_order_unpaid"):
+                    order.status = "paid"
+                if not faults.active("market_webhook_notifies_nobody"):
+                    notify(session, order, "order_paid")
+            if name == "refund.processed" and payment.status == "captured" and order is not None:
+                # a refund made elsewhere (the dashboard) is booked from its webhook
+                refund_entity = (payload.get("refund") or {}).get("entity") or {}
+                payment.status, payment.refund_id = "refunded", str(refund_entity.get("id") or "")
+                order.status = "refunded"
+        return "processed"
 
     @router.post("/payment/api/admin/checkout/{payment_id}/refund", dependencies=[admin])
     def refund_payment(payment_id: int, request: Request) -> dict[str, Any]:
@@ -441,7 +546,7 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
                 raise HTTPException(status_code=404, detail="no such payment")
             order = session.get(MarketOrder, payment.order_id)
             if payment.status == "captured" and order is not None:
-                refund(session, order)
+                refund(session, order, request)
             if payment.status == "created":
                 session.delete(payment)
                 return {**payment.as_json(), "status": "voided"}

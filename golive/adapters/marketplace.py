@@ -26,6 +26,9 @@ from golive.profile import Auth, Profile
 from golive.profile_marketplace import Marketplace
 
 
+LIVE_KEY_PREFIX = "rzp_live_"
+
+
 class Compensates(Protocol):
     tag: str
 
@@ -70,9 +73,16 @@ def answer(response: httpx.Response, expected: int | tuple[int, ...], step: str,
 
 class MarketplaceFlows:
     def __init__(self, http: HttpClient, profile: Profile, auth: Auth, spec: Marketplace,
-                 compensate: Compensates, role_headers: Any) -> None:
+                 compensate: Compensates, role_headers: Any, payer: Any = None) -> None:
         self.http, self.profile, self.auth, self.spec = http, profile, auth, spec
         self.compensate, self.role_headers = compensate, role_headers
+        # a live key: a person pays (golive/adapters/assisted_payment.py); None: golive signs the callback
+        self.payer = payer
+
+    @property
+    def live_key(self) -> bool:
+        """A live Razorpay key: no code can pay, a person must (golive forges no live payment)."""
+        return self.spec.checkout.key_id.startswith(LIVE_KEY_PREFIX)
 
     def url(self, part: str, path: str) -> str:
         return self.profile.service(getattr(self.spec.services, part)).url(path)
@@ -218,9 +228,16 @@ class MarketplaceFlows:
                                  role=self.spec.admin_role, intent=intent)
         return checkout, stored
 
+    def open_checkout(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
+        """The system's own checkout: the Razorpay order it creates for the order total (in the ledger)."""
+        return self.payment_order(buyer, order)[0]
+
     def pay(self, buyer: Account, order: dict[str, Any]) -> dict[str, Any]:
-        """Pay like Razorpay's checkout: its callback fields, signed with the key secret."""
-        checkout, _ = self.payment_order(buyer, order)
+        """Pay like Razorpay's checkout: its callback fields, signed with the key secret (test keys); with a
+        live key a person pays the order's payment link."""
+        if self.payer is not None:
+            return dict(self.payer.pay(self, buyer, order))
+        checkout = self.open_checkout(buyer, order)
         payment_id = f"pay_{secrets.token_hex(7)}"
         signature = razorpay_payment_signature(self.spec.checkout.key_secret, checkout["razorpay_order_id"], payment_id)
         return answer(self.http.post(self.url("payment", "/api/checkout/verify"), headers=buyer.headers,
@@ -235,6 +252,10 @@ class MarketplaceFlows:
     def payment_of(self, who: Account, order_id: int) -> dict[str, Any]:
         return answer(self.http.get(self.url("payment", f"/api/checkout/by-order/{order_id}"), headers=who.headers),
                       200, "reading the payment back", "PaymentService must return the order's payment")
+
+    def cancel_response(self, order: dict[str, Any]) -> httpx.Response:
+        """The admin's cancel (which refunds a paid order), answered as it is."""
+        return self.http.post(self.url("order", f"/api/admin/orders/{order['id']}/cancel"), headers=self.admin)
 
     def cancel(self, order: dict[str, Any]) -> dict[str, Any]:
         return answer(self.http.post(self.url("order", f"/api/admin/orders/{order['id']}/cancel"), headers=self.admin),
