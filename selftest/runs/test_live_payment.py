@@ -113,10 +113,11 @@ def test_a_run_killed_before_the_links_answer_leaves_it_to_be_found_by_reference
     merged = live_env_as_one_file(tmp_path)
     for sandbox, envs in production_like(tmp_path, {"SANDBOX_RAZORPAY_PAYER_DELAY_S": "0"}, base=merged):
         reports = tmp_path / "killed"
+        # the 4th create: the test product, the order, the checkout's Razorpay order, then the link
         killed = subprocess.run(
             [sys.executable, "-m", "pytest", f"--reports-dir={reports}", "-p", "no:cacheprovider", "--env", "prodlike",
              f"--envs-dir={envs}", "--allow-writes", "--confirm-live-payment", "--check", "MKT-REFUND-001"],
-            cwd=ROOT, env=_clean_environ(GOLIVE_SELFTEST_CRASH_AT="created:3:KILL"), capture_output=True, text=True,
+            cwd=ROOT, env=_clean_environ(GOLIVE_SELFTEST_CRASH_AT="created:4:KILL"), capture_output=True, text=True,
             timeout=120, stdin=subprocess.DEVNULL)
         assert killed.returncode != 0
         entries = [json.loads(line) for line in (reports / "ledger.jsonl").read_text().splitlines()]
