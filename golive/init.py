@@ -1,12 +1,12 @@
 """``golive init``: a first profile and env files from the system's API description.
 
-What the description says is written as profile sections, each with the evidence it came from;
-every section it cannot answer is written too, commented, with what it needs and which checks it
-feeds, so nothing is silently unsaid, unless the user says the system has none of it (``--absent``, or
-the one question on a terminal): then it is written ``false``. Neither that nor a secret is guessed: the env files get empty
-``APP_…=`` lines to fill. The profile is loaded with golive's own loader before ``init`` reports
-success; a section this golive cannot load (a login strategy it does not know yet) is written
-commented, with the loader's reason.
+What the description says is written as profile sections, each with the evidence it came from; every
+section it cannot answer is written too, commented, with what it needs and which checks it feeds, so
+nothing is silently unsaid, unless the user says the system has none of it (``--absent``, or the one
+question on a terminal): then it is written ``false``. Neither that nor a secret is guessed: the env
+files get empty ``APP_…=`` lines to fill. The profile is loaded with golive's own loader before
+``init`` reports success; a section this golive cannot load (a login strategy it does not know yet)
+is written commented, with the loader's reason.
 """
 
 from __future__ import annotations
