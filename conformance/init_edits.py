@@ -3,7 +3,8 @@
     PYTHONPATH=. .venv/bin/python -m conformance.init_edits [SYSTEM ...]
 
 For each system, `golive init --yes` runs on the system's own API description (`api_description.file`
-in system.yaml) or, where it publishes none, the short `openapi.yaml` beside its profile, into a
+in system.yaml) or, where it publishes none, the short `openapi.yaml` beside its profile, with the
+answers a user gives init about the system (system.yaml's `init`: `absent` sections), into a
 temporary folder; the committed profile.yaml is compared with what init wrote. Counted: the lines
 of the committed profile that init did not write (added or changed), comment lines aside, since
 init's comments name the checks each section feeds and change whenever a check is added.
@@ -29,13 +30,20 @@ def description_of(name: str) -> Path:
     return folder / (spec.file if spec else "openapi.yaml")
 
 
+def init_arguments(name: str) -> list[str]:
+    """The answers given to `golive init` for the system (system.yaml's `init`), as its arguments."""
+    absent = load_system(ROOT / "conformance" / name).init.absent
+    return ["--absent", ",".join(absent)] if absent else []
+
+
 def generated_profile(name: str) -> str:
-    """The profile `golive init --yes` writes from the system's description."""
+    """The profile `golive init --yes` writes from the system's description and its init answers."""
     from golive import cli
 
     with tempfile.TemporaryDirectory(prefix="golive-init-") as out, redirect_stdout(io.StringIO()):
         code = cli.main(["--root", str(ROOT), "init", name, "--openapi", str(description_of(name)),
-                         "--base-url", "http://127.0.0.1:1", "--yes", "--profiles-dir", out, "--envs-dir", out])
+                         "--base-url", "http://127.0.0.1:1", "--yes", "--profiles-dir", out, "--envs-dir", out,
+                         *init_arguments(name)])
         if code != 0:
             raise RuntimeError(f"golive init {name} exited {code}")
         return (Path(out) / f"{name}.yaml").read_text(encoding="utf-8")
@@ -53,11 +61,12 @@ def hand_edited_lines(name: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    print("| system | description init read | lines edited by hand |")
-    print("|---|---|---|")
+    print("| system | description init read | sections declared absent | lines edited by hand |")
+    print("|---|---|---|---|")
     for name in argv or discover(ROOT):
         source = description_of(name).relative_to(ROOT / "conformance" / name)
-        print(f"| {name} | `{source}` | {len(hand_edited_lines(name))} |")
+        absent = load_system(ROOT / "conformance" / name).init.absent
+        print(f"| {name} | `{source}` | {len(absent)} | {len(hand_edited_lines(name))} |")
     return 0
 
 

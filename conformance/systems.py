@@ -56,6 +56,23 @@ class ApiDescription(Strict):
     headers: dict[str, str] = Field(default_factory=dict)
 
 
+class InitAnswers(Strict):
+    """What a user answers `golive init` about the system (conformance/init_edits.py passes them to it)."""
+
+    # the sections the system has none of: `golive init --absent`, written `SECTION: false`
+    absent: list[str] = Field(default_factory=list)
+
+    @field_validator("absent")
+    @classmethod
+    def sections_exist(cls, absent: list[str]) -> list[str]:
+        from golive.init import InitError, parse_absent
+
+        try:
+            return parse_absent(absent)
+        except InitError as error:
+            raise ValueError(str(error)) from None
+
+
 class Misconfiguration(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str
@@ -92,6 +109,8 @@ class System(Strict):
     misconfigurations: list[Misconfiguration] = Field(min_length=3)
     # the description the system serves (none: a short hand-written openapi.yaml beside the profile)
     api_description: ApiDescription | None = None
+    # the answers `golive init` is given for this system (the profile is made from its output)
+    init: InitAnswers = Field(default_factory=InitAnswers)
 
     @field_validator("misconfigurations")
     @classmethod

@@ -231,6 +231,9 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type
     start.add_argument("--base-url", required=True, help="where the system answers, e.g. https://staging.example.com")
     start.add_argument("--kind", choices=("staging", "production", "local"), default="staging",
                        help="the environment's kind written to the env file (default: staging)")
+    start.add_argument("--absent", action="append", default=[], metavar="SECTION[,SECTION...]",
+                       help="the system has none of these (repeatable), e.g. --absent storage,backups: written "
+                            "`SECTION: false`, their checks not applicable. On a terminal init asks for them")
     start.add_argument("--yes", action="store_true", help="ask nothing (scripts, CI): take every inferred answer")
     start.add_argument("--force", action="store_true", help="overwrite files that exist")
     start.add_argument("--profiles-dir", metavar="DIR", help="where <name>.yaml goes (default: profiles/)")

@@ -1,16 +1,18 @@
 """``golive init``: a first profile and env files from the system's API description.
 
-What the description says is written as profile sections, each with the evidence it came from;
-every section it cannot answer is written too, commented, with what it needs and which checks it
-feeds, so nothing is silently unsaid. Secrets are never guessed: the env files get empty
-``APP_…=`` lines to fill. The profile is loaded with golive's own loader before ``init`` reports
-success; a section this golive cannot load (a login strategy it does not know yet) is written
-commented, with the loader's reason.
+What the description says is written as profile sections, each with the evidence it came from; every
+section it cannot answer is written too, commented, with what it needs and which checks it feeds, so
+nothing is silently unsaid, unless the user says the system has none of it (``--absent``, or the one
+question on a terminal): then it is written ``false``. Neither that nor a secret is guessed: the env
+files get empty ``APP_…=`` lines to fill. The profile is loaded with golive's own loader before
+``init`` reports success; a section this golive cannot load (a login strategy it does not know yet)
+is written commented, with the loader's reason.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -115,6 +117,36 @@ def sections() -> list[str]:
             if info.default is None and not info.is_required() and _model_of(info.annotation)]
 
 
+def _may_be_false(section: str) -> bool:
+    annotation = models.Profile.model_fields[section].annotation
+    return False in [typing.get_args(arg)[0] for arg in typing.get_args(annotation)
+                     if typing.get_origin(arg) is typing.Literal]
+
+
+def absentable() -> list[str]:
+    """The sections a system may have none of (written `false`): what --absent and the question take."""
+    return [section for section in sections() if _may_be_false(section)]
+
+
+def _about(section: str) -> str:
+    return (models.Profile.model_fields[section].description or "").rstrip(".")
+
+
+def parse_absent(values: list[str]) -> list[str]:
+    """Section names from --absent values (each comma-separated); unknown names refused with a suggestion."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    valid = absentable()
+    unknown = [name for name in dict.fromkeys(names) if name not in valid]
+    if unknown:
+        problems = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, valid, n=1)
+            problems.append(f"{name!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+        raise InitError(f"unknown section {', '.join(problems)}; the sections a system may have none of: "
+                        + ", ".join(valid))
+    return list(dict.fromkeys(names))
+
+
 # --- composing the profile -------------------------------------------------------------------
 
 
@@ -126,6 +158,7 @@ class Plan:
     sections: dict[str, Any] = field(default_factory=dict)  # active sections, in profile order
     why: dict[str, list[str]] = field(default_factory=dict)  # section -> comment lines above it
     commented: dict[str, tuple[list[str], Any]] = field(default_factory=dict)  # section -> (why, draft value)
+    declared_absent: list[str] = field(default_factory=list)  # sections the user said the system has none of
     env: dict[str, str] = field(default_factory=dict)  # name -> value ("" for a secret to fill)
     env_notes: dict[str, str] = field(default_factory=dict)
     schema_comment: str = SCHEMA_COMMENT  # names the schema relative to the profile (for editors)
@@ -175,9 +208,63 @@ def _credential(login: api_draft.LoginPlan) -> dict[str, str] | None:
     return {"location": credential.location, "name": credential.name, "scheme": credential.scheme}
 
 
-def compose(name: str, base_url: str, description: Description, root: Path, ask: Ask | None = None) -> Plan:
+def compose(name: str, base_url: str, description: Description, root: Path, ask: Ask | None = None,
+            absent: list[str] | None = None) -> Plan:
+    """The plan from the description, the answers on a terminal (``ask``) and the sections declared absent."""
+    declared = list(absent or [])
+    plan = _infer(name, base_url, description, root, ask, no_login="auth" in declared)
+    if ask:
+        declared += _ask_absent(plan, ask, declared)
+    for section in declared:
+        _declare_absent(plan, section)
+    if declared:
+        _drop_unused_env(plan)
+    return plan
+
+
+ABSENT_QUESTION = "Which of these does the system not have? (comma-separated names, empty for none)"
+ABSENT_TRIES = 3
+
+
+def _ask_absent(plan: Plan, ask: Ask, declared: list[str]) -> list[str]:
+    """One question listing the sections init could not infer, each with what it is (asked again only when
+    the answer names an unknown section: a typo is never taken for the section it resembles)."""
+    open_ = [section for section in absentable() if section not in plan.sections and section not in declared]
+    if not open_:
+        return []
+    listing = "\n".join(f"  {section}: {_about(section)}" for section in open_)
+    question = f"The description does not say whether the system has these:\n{listing}\n{ABSENT_QUESTION}"
+    for _ in range(ABSENT_TRIES):
+        try:
+            return parse_absent([ask(question, "")])
+        except InitError as error:
+            question = f"{error}\n{ABSENT_QUESTION}"
+    raise InitError(f"no valid answer to: {ABSENT_QUESTION}")
+
+
+def _declare_absent(plan: Plan, section: str) -> None:
+    inferred = plan.sections.get(section) not in (None, False)
+    plan.sections[section] = False
+    plan.commented.pop(section, None)
+    plan.declared_absent.append(section)
+    plan.why[section] = [f"{section}: declared absent at `golive init` ({_about(section)})"
+                         + (": it replaces what init read from the description" if inferred else "")]
+
+
+def _drop_unused_env(plan: Plan) -> None:
+    """Secrets only a section now declared absent referred to are not asked for."""
+    written = json.dumps([plan.sections, [draft for _, draft in plan.commented.values()]])
+    for variable in [v for v in plan.env if v != "APP_URL" and f"${{{v}}}" not in written]:
+        del plan.env[variable]
+        plan.env_notes.pop(variable, None)
+
+
+def _infer(name: str, base_url: str, description: Description, root: Path, ask: Ask | None,
+           no_login: bool = False) -> Plan:
     document = description.document
     draft = api_draft.draft(document)
+    if no_login:  # declared absent: nothing is written for a role to log in as (sweeps, inputs, objects)
+        draft.login = None
     plan = Plan(name=name)
     plan.env["APP_URL"] = base_url.rstrip("/")
     title = (document.get("info") or {}).get("title") if isinstance(document.get("info"), dict) else None
@@ -410,7 +497,11 @@ def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
         feeds = describe(uses, section)
         if section in plan.sections:
             lines += [wrapped for line in plan.why.get(section, []) for wrapped in _comment(line)]
-            if feeds and section != "services":  # every check needs the services
+            if section in plan.declared_absent:
+                # a check reading a section may need it or only use it when present: "where they need it"
+                lines += _comment(f"read by {feeds}: not applicable where they need it; describe the section instead "
+                                  "if the system has one" if feeds else "no check reads it yet", indent="  ")
+            elif feeds and section != "services":  # every check needs the services
                 lines += _comment(f"feeds {feeds}")
             lines += [_dump({section: plan.sections[section]}).rstrip("\n"), ""]
             continue
@@ -422,9 +513,7 @@ def render_profile(plan: Plan, uses: dict[str, list[CheckUse]]) -> str:
             lines += _comment(f"{section}: not in the API description. {about[:1].upper() + about[1:]}.")
         lines += _comment(f"Needed by {feeds}: until it is set, they are unverified." if feeds
                           else "No check reads it yet.", indent="  ")
-        may_be_false = False in [typing.get_args(arg)[0] for arg in typing.get_args(info.annotation)
-                                 if typing.get_origin(arg) is typing.Literal]
-        absent = f"write `{section}: false` if the system has none; " if may_be_false else ""
+        absent = f"write `{section}: false` if the system has none; " if _may_be_false(section) else ""
         lines += _comment(f"{absent[:1].upper() + absent[1:]}{'see' if absent else 'See'} docs/profile.md#{section}.",
                           indent="  ")
         if draft_value is not None:
@@ -503,7 +592,7 @@ def _ensure_ignored(root: Path, env_file: Path) -> str | None:
 
 
 def _terminal_ask(question: str, default: str) -> str:
-    answer = input(f"{question} [{default}]: ").strip()
+    answer = input(f"{question} [{default}]: " if default else f"{question}: ").strip()
     return answer or default
 
 
@@ -522,9 +611,14 @@ def run(args: argparse.Namespace) -> int:
     if existing and not args.force:
         print(f"golive init: these exist already (--force overwrites them): {', '.join(existing)}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        absent = parse_absent(getattr(args, "absent", None) or [])
+    except InitError as error:
+        print(f"golive init: --absent: {error}", file=sys.stderr)
+        return EXIT_USAGE
     ask = _terminal_ask if sys.stdin.isatty() and not args.yes else None
     try:
-        plan = compose(name, args.base_url, read_description(args.openapi), root, ask)
+        plan = compose(name, args.base_url, read_description(args.openapi), root, ask, absent)
         profile_path.parent.mkdir(parents=True, exist_ok=True)
         env_path.parent.mkdir(parents=True, exist_ok=True)
         if profiles.resolve() != (root / SCHEMA_PATH.parent).resolve():

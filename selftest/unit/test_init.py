@@ -263,13 +263,15 @@ def test_answers_on_a_terminal_name_the_role_and_turn_owned_objects_on(project: 
 
     def answer(question: str, default: str) -> str:
         questions.append(question)
+        if init.ABSENT_QUESTION in question:
+            return ""  # none declared absent
         return "owner" if "role" in question else "y"
 
     description = init.read_description(str(sandbox_description))
     plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer)
     (project / "profiles").mkdir()
     text = init.settle(plan, {}, project / "profiles" / "shop.yaml")
-    assert len(questions) == 2
+    assert len(questions) == 3
     assert sorted(plan.sections["auth"]["roles"]) == ["owner", "user", "user2"]
     assert plan.sections["authorization"]["objects"][0]["list_path"] == "/api/orders"
     assert {"APP_USER2_USERNAME", "APP_USER2_PASSWORD", "APP_OWNER_PASSWORD"} <= set(plan.env)
@@ -299,3 +301,93 @@ def test_a_profile_written_elsewhere_names_the_schema_relative_to_itself(project
     first = (elsewhere / "shop.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../profiles/golive-profile.schema.json"
     assert (project / "deploy" / "shop.env").is_file()
+
+
+def test_sections_declared_absent_are_written_false_saying_so_and_which_checks_read_them(project: Path,
+                                                                                       sandbox_description: Path):
+    code = cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--absent", "storage, backups",
+                     "--absent", "transport"])
+    assert code == 0
+    text = (project / "profiles" / "shop.yaml").read_text(encoding="utf-8")
+    settings = load_settings("shop", project, envs_dir=filled_env(project, "shop"), environ={})
+    profile = settings.profile
+    assert (profile.storage, profile.backups, profile.transport) == (False, False, False)
+    lines = text.splitlines()
+    storage = lines.index("storage: false")
+    comment = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), reversed(lines[:storage])))
+    assert "storage: declared absent at `golive init` (object storage (S3)" in comment
+    assert "INF-S3-001*" in comment and "not applicable where they need it" in comment
+    # what was not declared stays unsaid, commented with the checks it feeds
+    assert profile.cors is None and "# cors: not in the API description." in text
+
+
+def test_an_unknown_section_is_refused_with_a_suggestion_and_nothing_is_written(project: Path,
+                                                                              sandbox_description: Path, capsys):
+    code = cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--absent", "storage,trasport"])
+    assert code == init.EXIT_USAGE
+    error = capsys.readouterr().err
+    assert "unknown section 'trasport' (did you mean transport?)" in error
+    assert "the sections a system may have none of: auth, cors," in error and "gateway" in error
+    assert not (project / "profiles" / "shop.yaml").exists()
+
+
+def test_declaring_the_login_absent_asks_for_no_credentials_and_names_no_role(project: Path,
+                                                                               sandbox_description: Path):
+    assert cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--absent", "auth"]) == 0
+    example = (project / "envs" / "shop.env.example").read_text(encoding="utf-8")
+    assert "APP_ADMIN_PASSWORD" not in example and "APP_URL=http://127.0.0.1:8799" in example
+    written = load_yaml((project / "profiles" / "shop.yaml").read_text(encoding="utf-8"))
+    assert written["auth"] is False
+    assert all("role" not in entry for entries in written["inputs"].values() for entry in entries)
+    assert "openapi" not in written  # the sandbox serves its description to admins only
+
+
+def test_declaring_an_inferred_section_absent_replaces_it_and_drops_its_secret(project: Path,
+                                                                              sandbox_description: Path):
+    assert cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--absent", "service_endpoints"]) == 0
+    text = (project / "profiles" / "shop.yaml").read_text(encoding="utf-8")
+    assert "service_endpoints: false" in text.splitlines()
+    assert "it replaces what init read from the description" in text
+    assert "APP_SERVICE_TOKEN" not in (project / "envs" / "shop.env.example").read_text(encoding="utf-8")
+
+
+def test_on_a_terminal_init_asks_once_which_unsaid_sections_the_system_lacks(project: Path,
+                                                                            sandbox_description: Path):
+    asked: list[str] = []
+
+    def answer(question: str, default: str) -> str:
+        asked.append(question)
+        return "storage, backups" if init.ABSENT_QUESTION in question else default
+
+    description = init.read_description(str(sandbox_description))
+    plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer, absent=["gateway"])
+    [question] = [q for q in asked if init.ABSENT_QUESTION in q]
+    listed = [line.strip().split(":")[0] for line in question.splitlines() if line.startswith("  ")]
+    assert "storage" in listed and "  storage: object storage (S3): bucket settings, presigned URLs" in question
+    # only what init could not infer, and not what --absent already answered
+    assert "inputs" not in listed and "services" not in listed and "gateway" not in listed
+    assert (plan.sections["storage"], plan.sections["backups"], plan.sections["gateway"]) == (False, False, False)
+    assert "cors" not in plan.sections and "transport" not in plan.sections  # never guessed
+    (project / "profiles").mkdir()
+    text = init.settle(plan, {}, project / "profiles" / "shop.yaml")
+    assert "# backups: declared absent at `golive init`" in text
+
+
+def test_a_name_mistyped_at_the_terminal_is_asked_again_not_guessed(project: Path, sandbox_description: Path):
+    answers = iter(["storag", "storage"])
+    asked: list[str] = []
+
+    def answer(question: str, default: str) -> str:
+        if init.ABSENT_QUESTION not in question:
+            return default
+        asked.append(question)
+        return next(answers)
+
+    description = init.read_description(str(sandbox_description))
+    plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer)
+    assert len(asked) == 2 and "unknown section 'storag' (did you mean storage?)" in asked[1]
+    assert plan.sections["storage"] is False and plan.declared_absent == ["storage"]
