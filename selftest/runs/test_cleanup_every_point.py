@@ -60,8 +60,6 @@ EVERY_FLAVOR = {
 NOT_CLEANABLE = {
     ("local", "created"): "SEC-AUTHZ-009: a sign-up (POST /api/accounts) whose answer was never recorded: "
                           "nothing lists accounts by run tag",
-    ("realserv", "undos"): "BRW-SHOP-001: the payment order the checkout page creates is in no ledger line",
-    ("realserv", "created"): "BRW-SHOP-001: the payment order the checkout page creates is in no ledger line",
 }
 RUNS = [(name, "sqlite") for name in sorted(EVERY_FLAVOR)] + [("local", "postgresql")]
 
