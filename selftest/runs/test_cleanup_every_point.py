@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from golive.ledger import LEDGER_FILE, Ledger
 from golive.sandbox_process import SandboxProcess
 from selftest.golive_runs import LOCAL_ENV, ROOT
 from selftest.runs.test_cleanup import (
@@ -84,7 +85,7 @@ def run_writing_checks(envs: Path, reports: Path, leave: str, flags: tuple[str, 
 
 
 def ledger_of(reports: Path) -> list[dict[str, object]]:
-    path = reports / "ledger.jsonl"
+    path = reports / LEDGER_FILE
     return [json.loads(line) for line in path.read_text().splitlines()] if path.is_file() else []
 
 
@@ -145,4 +146,4 @@ def test_a_run_stopped_at_every_create_point_leaves_nothing_after_cleanup(target
     swept = cleanup(envs, "prodlike", reports)
     assert swept.returncode == 0, f"{swept.stdout}{swept.stderr}"
     assert ledgered.left(start, before) == set(), swept.stdout
-    assert "nothing pending" in cleanup(envs, "prodlike", reports).stdout
+    assert Ledger(reports / LEDGER_FILE).pending() == [], "cleanup settled every create in the ledger"
