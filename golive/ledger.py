@@ -18,6 +18,12 @@ process signal itself right after the Nth intent line, right before the Nth crea
 request went out, its id was never recorded), or right before the Nth settled line (an undo went
 out, its outcome was never recorded: cleanup sends it again): golive's own selftest uses it to stop
 a run at a create point.
+
+``GOLIVE_SELFTEST_LEAVE`` stops a run at every create point at once, for golive's own selftest:
+``undos`` -- no check undoes what it created at teardown (as if each run was killed right after
+its last answer was recorded); ``created`` -- besides, no ``created`` line and no outcome of a
+create is written (as if killed after each create request went out, before its id was recorded):
+cleanup then has only the intents to go by. Unset, it changes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from urllib.parse import urlsplit
 LEDGER_FILE = "ledger.jsonl"
 RUN_TAG_VARIABLE = "GOLIVE_RUN_TAG"
 CRASH_VARIABLE = "GOLIVE_SELFTEST_CRASH_AT"
+LEAVE_VARIABLE = "GOLIVE_SELFTEST_LEAVE"
 DEFAULT_OK = (200, 201, 202, 204, 404)
 #: the service name of undos that go to the profile's object store (``s3://bucket/key`` URLs)
 STORAGE_SERVICE = "storage"
@@ -173,6 +180,13 @@ def _maybe_crash(point: str) -> None:
         os.kill(os.getpid(), getattr(signal, f"SIG{name or 'KILL'}"))
 
 
+def selftest_leaves(what: str) -> bool:
+    """Selftest only: does this run leave ``what`` (``undos`` or ``created``) undone (see the module doc)?
+    Leaving the created lines leaves the undos too."""
+    leave = os.environ.get(LEAVE_VARIABLE, "")
+    return leave == what or (what == "undos" and leave == "created")
+
+
 class Ledger:
     def __init__(self, path: Path, redact: Callable[[str], str] = lambda text: text) -> None:
         self.path, self.redact = path, redact
@@ -193,6 +207,8 @@ class Ledger:
 
     def created(self, undo: Undo) -> None:
         _maybe_crash("created")
+        if selftest_leaves("created"):
+            return
         self._append("created", **asdict(undo))
 
     def settled(self, undo_id: str, *, done: bool, outcome: str) -> None:

@@ -449,6 +449,16 @@ class ShopOrders(Strict):
     role: str = Field(description="the role (auth.roles) that lists and cancels")
 
 
+class ShopPayments(Strict):
+    """Where the payment orders the checkout page creates are listed by their order's reference and
+    settled (as ``role``): a payment order nobody paid is voided, one that was paid is refunded."""
+
+    service: str = Field(description="the service of both paths")
+    list_path: str = Field(description="lists payment orders; golive adds ?reference=<the order's reference> (GET)")
+    settle_path: str = Field(description="settles one payment order, {id} in the path (POST)")
+    role: str = Field(description="the role (auth.roles) that lists and settles")
+
+
 class ShopCheckout(Strict):
     """A buyer goes from the shop's catalog through the cart to the payment provider's checkout page."""
 
@@ -464,6 +474,9 @@ class ShopCheckout(Strict):
         "a page or frame under it"))
     checkout_shown_selector: str | None = Field(default=None, description="an element the checkout page shows")
     cleanup: ShopOrders = Field(description="how golive finds and cancels the order the journey placed")
+    payments: ShopPayments | None = Field(default=None, description=(
+        "how golive finds and settles the payment order the checkout page creates for the order; none: the page "
+        "creates none, or cancelling the order settles it"))
 
 
 class Browser(Strict):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sandbox.db import Base
 from sandbox.flavor_auth import Accounts, FlavorTokens
-from sandbox.marketplace import MarketNotification, MarketPayment, MarketVendor
+from sandbox.marketplace import MarketNotification, MarketOrder, MarketPayment, MarketVendor
 from sandbox.runtime import state_of
 from sandbox.settings import Settings
 
@@ -122,10 +122,16 @@ def build_router(settings: Settings, accounts: Accounts, tokens: FlavorTokens) -
 
     # --- PaymentService: the admin's payment search; a payment order nobody paid can be voided --------
     @router.get("/payment/api/admin/checkout", dependencies=admin)
-    def payments_of_order(request: Request, order_id: int) -> dict[str, Any]:
-        """Every payment order of an order, newest first (a client finds one whose answer it never got)."""
+    def payments_of_order(request: Request, order_id: int | None = None,
+                          reference: str | None = None) -> dict[str, Any]:
+        """Every payment order of an order, by its id or its reference, newest first (a client finds
+        one whose answer it never got)."""
+        if (order_id is None) == (not reference):  # an empty reference would name every order without one
+            raise HTTPException(status_code=422, detail="give order_id or a reference")
         with session_of(request) as session:
-            rows = session.scalars(select(MarketPayment).where(MarketPayment.order_id == order_id)
+            orders = (select(MarketOrder.id).where(MarketOrder.reference == reference) if reference
+                      else select(MarketOrder.id).where(MarketOrder.id == order_id))
+            rows = session.scalars(select(MarketPayment).where(MarketPayment.order_id.in_(orders))
                                    .order_by(MarketPayment.id.desc()))
             return {"items": [row.as_json() for row in rows]}
 

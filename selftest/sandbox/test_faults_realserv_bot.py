@@ -163,6 +163,20 @@ def test_settling_a_payment_order_voids_it_unpaid_and_refunds_it_paid_once(bot_m
     assert client.post(settle, headers=admin).status_code == 404  # replayed: nothing left to settle
 
 
+def test_the_admin_finds_the_payment_orders_of_an_order_by_its_reference(bot_market):
+    # a page that placed the order and its payment order gave golive neither id, only the reference
+    client = bot_market()
+    admin, buyer = as_role(client, "admin"), as_role(client, "customer")
+    order = place_order(client)  # reference "t"
+    assert client.post("/payment/api/checkout/orders", json={"order_id": order["id"]}, headers=buyer).status_code == 201
+    listing = "/payment/api/admin/checkout"
+    found = client.get(listing, params={"reference": "t"}, headers=admin).json()["items"]
+    assert [row["order_id"] for row in found] == [order["id"]]
+    assert client.get(listing, params={"reference": "someone else"}, headers=admin).json()["items"] == []
+    assert client.get(listing, params={"reference": ""}, headers=admin).status_code == 422  # not "every order"
+    assert client.get(listing, params={"reference": "t"}, headers=buyer).status_code == 403
+
+
 def test_settling_a_captured_payment_refunds_it_once(bot_market):
     client = bot_market()
     admin = as_role(client, "admin")

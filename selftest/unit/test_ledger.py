@@ -9,7 +9,8 @@ import httpx
 
 from golive.http import HttpClient
 from golive.cleanup import Replayer, Target
-from golive.ledger import Intent, Ledger, Sweep, Undo, creates_of_run, run_tag, run_undos, s3_target, s3_url
+from golive.ledger import (LEAVE_VARIABLE, Intent, Ledger, Sweep, Undo, creates_of_run, run_tag, run_undos, s3_target,
+                           s3_url, selftest_leaves)
 from golive.redaction import MASK, Redactor
 
 
@@ -198,3 +199,17 @@ def test_a_runs_creates_count_only_its_own_tag(tmp_path):
     assert (creates.announced, creates.undone, creates.not_created) == (3, 1, 1)
     assert [item.description for item in creates.left] == ["cancel order of vendor"]
     assert creates.as_json()["left"] == [{"description": "cancel order of vendor", "env": "local", "service": "api"}]
+
+
+def test_the_selftest_leave_switch_keeps_intents_and_drops_what_a_crash_would_not_have_written(tmp_path, monkeypatch):
+    sweep = Sweep("http://127.0.0.1:9/orders?receipt=golive-x-1", "DELETE", "http://127.0.0.1:9/orders/{id}", "admin")
+    intent = Intent("cancel test order (receipt golive-x-1)", "prod", "api", tag="golive-x", sweep=sweep)
+    undo = Undo("cancel test order 7", "DELETE", "http://127.0.0.1:9/orders/7", "admin", env="prod", service="api",
+                id=intent.id)
+    for leave, events in (("", ["intent", "created"]), ("undos", ["intent", "created"]), ("created", ["intent"])):
+        monkeypatch.setenv(LEAVE_VARIABLE, leave)
+        ledger = Ledger(tmp_path / f"ledger-{leave}.jsonl")
+        ledger.intent(intent)
+        ledger.created(undo)
+        assert [entry["event"] for entry in ledger.entries()] == events
+        assert selftest_leaves("undos") is bool(leave)

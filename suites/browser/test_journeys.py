@@ -114,6 +114,13 @@ def test_buyer_reaches_checkout_from_the_catalog(shop_checkout, profile, auth_co
     page.fill(checkout.reference_selector, reference)
     compensate.intent(f"cancel the order {reference} placed through the {shop.name} page", orders.list_url,
                       sweep=orders)
+    if checkout.payments:  # the page creates a payment order too: settled first (newest first), by the reference
+        payments = checkout.payments
+        ledgered = profile.service(payments.service)
+        compensate.intent(f"settle the payment order of the order {reference} placed through the {shop.name} page",
+                          ledgered.url(payments.list_path),
+                          sweep=Sweep(f"{ledgered.url(payments.list_path)}?reference={reference}", "POST",
+                                      ledgered.url(payments.settle_path), role=payments.role))
     calls_before = len(journey.console.cross_origin_calls)
     prefix = str(checkout.checkout_url)
     try:
