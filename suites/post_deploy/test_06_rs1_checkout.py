@@ -18,11 +18,13 @@ from golive.probes.providers import evaluate_checkout_records
 
 @check("INT-CHECKOUT-001", "Rs 1 payment and refund through the system's checkout: payment, invoice and refund "
        "booked once, the refund reaches Razorpay", safety="money", items=["consolidated:PAY-03"])
-def test_rupee_payment_and_refund(checkout_flow, razorpay_config, shop_checkout, request):
+def test_rupee_payment_and_refund(checkout_flow, razorpay_config, request):
     live_key = razorpay_config.key_id.startswith(LIVE_KEY_PREFIX)
-    # decided before anything is created: a person pays a live key's order, golive a test key's
-    payer = request.getfixturevalue("checkout_assisted_payment") if live_key else None
+    # decided before anything is created: a person pays a live key's order, golive a test key's. The
+    # test payment's refund is set up first so it is torn down last: the shop's own undo refunds first
     provider, paid = (None, None) if live_key else request.getfixturevalue("razorpay_account")
+    shop_checkout = request.getfixturevalue("shop_checkout")
+    payer = request.getfixturevalue("checkout_assisted_payment") if live_key else None
     created = shop_checkout.create_order(razorpay_config.amount)
     expect.status(created, {200, 201}, "the system cannot create a Razorpay order",
                   fix="check the server's Razorpay keys (RAZORPAY_KEY_ID/SECRET)")
