@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from golive.profile_payment_window import LivePaymentWindow
+
 Mode = Literal["live", "test"]
 
 
@@ -117,16 +119,21 @@ class Firebase(Strict):
         return f"https://securetoken.google.com/{self.project_id}"
 
 
-class Checkout(Strict):
+class Checkout(LivePaymentWindow):
     """The system's own Razorpay checkout: the server creates the order, verifies the checkout
-    callback, records payment and invoice, refunds. Paths take ``{order_id}`` (the system's id)."""
+    callback, records payment and invoice, refunds. Paths take ``{order_id}`` (the system's id).
+    With a live key (rzp_live_) a person pays a payment link for the order (the window fields)."""
 
     service: str
     role: str
     create_path: str = Field(description="POST {amount, receipt} -> {id, razorpay_order_id, ...}")
-    status_path: str = Field(description="GET -> {status, payments: [...], invoices: [...]}")
+    status_path: str = Field(description="GET -> {status, payments: [...], invoices: [...], webhook_events: "
+                             "[{id, event, received_at}] (the Razorpay events applied: a live payment's only news)}")
     verify_path: str = Field(description="POST {razorpay_order_id, razorpay_payment_id, razorpay_signature}")
     refund_path: str = Field(description="POST -> the refunded order")
+    cancel_path: str | None = Field(default=None,
+        description="POST -> the order settled: an unpaid one cancelled, a paid one refunded (golive's undo of "
+                    "its test order, and the order nobody paid with a live key)")
     paid_status: str = "paid"
     refunded_status: str = "refunded"
 

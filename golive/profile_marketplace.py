@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from golive.profile_payment_window import LivePaymentWindow
 from golive.profile_whatsapp_bot import WhatsAppBot
 
 
@@ -29,7 +30,7 @@ class MarketplaceServices(_Strict):
                     "too")
 
 
-class Checkout(_Strict):
+class Checkout(LivePaymentWindow):
     """How a test order is paid: with a test key, the checkout's callback signed with the Razorpay key
     secret; with a live key (rzp_live_), a person pays a Razorpay payment link golive shows (with a QR
     code) and golive proves the chain from capture to refund (integrations.razorpay is the account)."""
@@ -38,15 +39,6 @@ class Checkout(_Strict):
     key_secret: str
     notification_channels: list[str] = Field(default_factory=lambda: ["email", "whatsapp"], min_length=1,
         description="what a buyer is told about a paid order, channel by channel")
-    payment_window_s: float = Field(default=600, gt=0, le=3600,
-        description="live key: how long golive waits for a person to pay the Rs 1 payment link "
-                    "(--payment-window overrides it); nobody paying leaves the payment unverified, the order "
-                    "and the link cancelled")
-    settle_s: float = Field(default=60, gt=0, le=600,
-        description="live key: how long each later link of the chain may take to show (capture at Razorpay, the "
-                    "webhook processed, the refund and its refund.processed event)")
-    poll_interval_s: float = Field(default=2, gt=0, le=60,
-        description="how often golive reads the link, the payment and the order while it waits")
 
 
 class Marketplace(_Strict):

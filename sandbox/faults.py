@@ -807,6 +807,23 @@ _register(
     "INT-CHECKOUT-001",
     env="consolidated-local",
 )
+# the shop's Rs 1 payment with a live key (envs/consolidated-live-local.env: the emulator's payer pays
+# the link; razorpay_payment_not_captured, razorpay_webhook_without_refund_events and
+# checkout_refund_not_sent break the same chain there: selftest/runs/test_live_payment.py)
+_register(
+    "checkout_webhook_ignored",
+    "The shop acknowledges Razorpay's payment.captured webhook with 200 and drops it: a payment made "
+    "through a payment link never reaches the order, which stays unpaid.",
+    "INT-CHECKOUT-001",
+    env="consolidated-live-local",
+)
+_register(
+    "checkout_webhook_not_idempotent",
+    "The shop applies a webhook again when Razorpay redelivers it with the same x-razorpay-event-id: "
+    "the link's payment is booked twice and a second invoice issued.",
+    "INT-CHECKOUT-001",
+    env="consolidated-live-local",
+)
 
 # --- observability and load -------------------------------------------------------------------
 _register(

@@ -5,18 +5,31 @@ golive creates a Razorpay payment link for the order the system's checkout creat
 the ledger first: its undo refunds what was paid through it, else cancels it), shows the link and
 its QR code in the terminal and the report, and waits, bounded, for the payment. Every later wait
 (capture, webhook, refund) is bounded too; each read has the HTTP client's timeout.
+
+What golive reads and asks of the system is the ``PaidOrders`` seam: the marketplace's journeys
+(golive/adapters/marketplace.py) and a shop's own checkout (golive/adapters/shop_checkout.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+import httpx
 
 from golive.adapters.marketplace import Compensates, answer
 from golive.ledger import SETTLE_PAYMENT_LINK, Sweep
 from golive.outcomes import unverified
-from golive.probes.live_payment import ChainRecord, Polled, link_payment_id, poll, qr_code
+from golive.probes.live_payment import (
+    ChainRecord,
+    Polled,
+    link_payment_id,
+    poll,
+    qr_code,
+    reconciliation_markdown,
+    reconciliation_rows,
+)
 from golive.probes.observation import format_duration
 from golive.providers.razorpay import RazorpayClient
 
@@ -26,6 +39,21 @@ MAX_READS_PER_WAIT = 40
 #: show(text) writes to the person at the terminal; attach(name, body, kind) to the report
 Show = Callable[[str], None]
 Attach = Callable[[str, str, str], None]
+
+
+class PaidOrders(Protocol):
+    """The system's side of the chain: its order, the payment it booked (``webhook_events``: the
+    Razorpay events it applied), its refund, its cancel of an unpaid order, what it told the buyer."""
+
+    def order(self, who: Any, order_id: Any) -> dict[str, Any]: ...
+
+    def payment_of(self, who: Any, order_id: Any) -> dict[str, Any]: ...
+
+    def cancel_response(self, order: dict[str, Any]) -> httpx.Response: ...
+
+    def cancel(self, order: dict[str, Any]) -> Any: ...
+
+    def notifications(self, who: Any, order_id: Any) -> list[dict[str, Any]]: ...
 
 
 @dataclass
@@ -95,7 +123,20 @@ class AssistedPayment:
         seen = self.settled(lambda: flows.payment_of(buyer, order["id"]), lambda p: p.get("status") == "captured")
         return dict(seen.value)
 
-    def nobody_paid(self, flows: Any, order: dict[str, Any], link: dict[str, Any]) -> None:
+    def paid_by_a_person(self, system: PaidOrders, buyer: Any, order: dict[str, Any],
+                         checkout: dict[str, Any]) -> ChainRecord:
+        """The order's payment link shown, paid by a person within the window, then the chain followed
+        through both ends; its reconciliation table attached. Nobody paying: unverified, all cancelled."""
+        link = self.payment_link(checkout, order)
+        self.present(link)
+        waited = self.wait_for_payer(link)
+        if not waited.reached:
+            self.nobody_paid(system, order, link)
+        record = collect_chain(system, self, buyer, order, checkout, waited.value, str(link_payment_id(waited.value)))
+        self.attach("Rs 1 reconciliation", reconciliation_markdown(reconciliation_rows(record)), "text")
+        return record
+
+    def nobody_paid(self, flows: PaidOrders, order: dict[str, Any], link: dict[str, Any]) -> None:
         self.cancel_link(str(link["id"]))
         flows.cancel(order)
         unverified(f"nobody paid the payment link {link.get('short_url')} (Rs {int(link.get('amount', 0)) / 100:.2f}) "
@@ -123,7 +164,7 @@ class AssistedPayment:
                            "refund it in the Razorpay dashboard by hand"))
 
 
-def collect_chain(flows: Any, payer: AssistedPayment, buyer: Any, order: dict[str, Any],
+def collect_chain(flows: PaidOrders, payer: AssistedPayment, buyer: Any, order: dict[str, Any],
                   checkout: dict[str, Any], link: dict[str, Any], payment_id: str) -> ChainRecord:
     """Follow the paid link through both ends: capture, webhook, order, refund, refund.processed.
     Each step waits at most ``settle_s``; the money is returned whatever the system did."""

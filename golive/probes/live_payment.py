@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from golive.probes.findings import Finding
 from golive.probes.marketplace import notification_findings
+from golive.probes.providers import evaluate_checkout_records
 
 T = TypeVar("T")
 
@@ -94,8 +95,10 @@ class ChainRecord:
     notifications: list[dict[str, Any]] | None = None
 
 
-def chain_findings(record: ChainRecord, amount: int, channels: Iterable[str]) -> list[tuple[str, list[Finding]]]:
-    """Each link of the chain, in the order money moves, with what is wrong with it."""
+def chain_findings(record: ChainRecord, amount: int, channels: Iterable[str],
+                   paid_status: str = "paid") -> list[tuple[str, list[Finding]]]:
+    """Each link of the chain, in the order money moves, with what is wrong with it (no notification
+    link where the system tells the customer through no channel)."""
     links: list[tuple[str, list[Finding]]] = [
         ("capture seen at Razorpay", capture_findings(record.captured_at_razorpay or {}, amount))]
     if links[0][1]:
@@ -104,13 +107,32 @@ def chain_findings(record: ChainRecord, amount: int, channels: Iterable[str]) ->
     events = final.get("webhook_events") or []
     links.append(("the system's webhook processed once", event_findings(events, "payment.captured")))
     order = record.order_after_payment or {}
-    paid = [] if order.get("status") == "paid" else [
-        Finding("order-not-paid", "order status paid once the payment is captured", f"{order.get('status')!r}",
+    paid = [] if order.get("status") == paid_status else [
+        Finding("order-not-paid", f"order status {paid_status} once the payment is captured", f"{order.get('status')!r}",
                 "mark the order paid when payment.captured (or order.paid) arrives")]
     links.append(("the order paid in the system", paid))
-    links.append(("the customer notified", notification_findings(record.notifications or [], channels, "order_paid")))
+    channels = list(channels)
+    if channels:
+        links.append(("the customer notified", notification_findings(record.notifications or [], channels, "order_paid")))
     links.append(("the refund issued through the system", refund_through_system_findings(record, amount)))
     links.append(("refund.processed received", event_findings(events, "refund.processed")))
+    return links
+
+
+def checkout_chain_findings(record: ChainRecord, amount: int, paid_status: str,
+                            refunded_status: str) -> list[tuple[str, list[Finding]]]:
+    """The shop's own checkout (no notifications): the chain, with its records booked once after the
+    payment (one payment, one invoice) and after the refund (and one credit note)."""
+    links = chain_findings(record, amount, (), paid_status)
+    if len(links) == 1:
+        return links
+    names = [name for name, _ in links]
+    links.insert(names.index("the order paid in the system") + 1, (
+        "the payment and its invoice booked once",
+        evaluate_checkout_records(record.order_after_payment or {}, paid_status, amount, {"invoice": 1})))
+    links.insert(names.index("the refund issued through the system") + 2, (
+        "the refund and its credit note booked once",
+        evaluate_checkout_records(record.order_final or {}, refunded_status, amount, {"invoice": 1, "credit_note": 1})))
     return links
 
 
@@ -148,7 +170,8 @@ def reconciliation_rows(record: ChainRecord) -> list[tuple[str, str, str, str, s
     mine, direct, link = record.system_payment_final or {}, record.refunded_directly or {}, record.link
     refunded = paid.get("amount_refunded")
     rows = [
-        ("order (system)", str(order.get("id", "")), _paise(order.get("total_paise")), str(order.get("status", "")), ""),
+        ("order (system)", str(order.get("id", "")), _paise(order.get("total_paise", order.get("amount"))),
+         str(order.get("status", "")), ""),
         ("Razorpay order (system checkout)", str(record.checkout.get("razorpay_order_id", "")),
          _paise(record.checkout.get("amount")), "", ""),
         ("payment link", str(link.get("id", "")), _paise(link.get("amount")), str(link.get("status", "")),

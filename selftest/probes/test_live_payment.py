@@ -16,6 +16,7 @@ from golive.probes.findings import names
 from golive.probes.live_payment import (
     ChainRecord,
     chain_findings,
+    checkout_chain_findings,
     event_findings,
     link_payment_id,
     poll,
@@ -252,3 +253,44 @@ def test_payment_links_are_listed_by_reference_with_the_key():
         url = client.payment_links_url("golive-x-1")
         assert link_lister(http, client.config)(url) == [{"id": "plink_1"}]
     assert route.calls.last.request.headers["authorization"].startswith("Basic ")
+
+
+def shop_record(**changes) -> ChainRecord:  # type: ignore[no-untyped-def]
+    """The shop's own checkout: its order carries the payment, the invoices and the events; no notifications."""
+    record = healthy_record(notifications=None, **changes)
+    paid = {"id": "co_1", "status": "paid", "amount": 100, "payments": [{"id": "pay_1", "amount": 100}],
+            "invoices": [{"kind": "invoice"}]}
+    if "order_after_payment" not in changes:
+        record.order_after_payment = paid
+    if "order_final" not in changes:
+        record.order_final = {**paid, "status": "refunded", "invoices": [{"kind": "invoice"}, {"kind": "credit_note"}]}
+    return record
+
+
+def shop_broken_links(record: ChainRecord) -> list[str]:
+    return [link for link, findings in checkout_chain_findings(record, 100, "paid", "refunded") if findings]
+
+
+def test_the_shops_chain_judges_its_records_booked_once_and_asks_no_notification():
+    assert [link for link, _ in checkout_chain_findings(shop_record(), 100, "paid", "refunded")] == [
+        "capture seen at Razorpay", "the system's webhook processed once", "the order paid in the system",
+        "the payment and its invoice booked once", "the refund issued through the system",
+        "the refund and its credit note booked once", "refund.processed received"]
+    assert shop_broken_links(shop_record()) == []
+
+
+def test_each_broken_link_of_the_shops_chain_is_named():
+    twice = {"id": "co_1", "status": "paid", "amount": 100, "invoices": [{"kind": "invoice"}] * 2,
+             "payments": [{"id": "pay_1", "amount": 100}] * 2}
+    assert shop_broken_links(shop_record(order_after_payment=twice)) == ["the payment and its invoice booked once"]
+    no_note = {"id": "co_1", "status": "refunded", "amount": 100, "invoices": [{"kind": "invoice"}],
+               "payments": [{"id": "pay_1", "amount": 100}]}
+    assert shop_broken_links(shop_record(order_final=no_note)) == ["the refund and its credit note booked once"]
+    assert shop_broken_links(shop_record(captured_at_razorpay={"status": "authorized", "amount": 100})) == [
+        "capture seen at Razorpay"]
+
+
+def test_the_order_is_judged_paid_by_the_systems_own_paid_status():
+    record = healthy_record(order_after_payment={"id": 7, "status": "completed"})
+    assert [link for link, findings in chain_findings(record, 100, ["email", "whatsapp"], "completed") if findings] == []
+    assert broken_links(record) == ["the order paid in the system"]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from selftest.golive_runs import ROOT, golive
 from selftest.runs.test_cleanup import _clean_environ, cleanup, env_values, production_like
@@ -67,6 +68,49 @@ def test_a_test_key_keeps_the_automatic_payment(tmp_path):
     run = golive(tmp_path, "--env", "realserv-local", "--check", "MKT-REFUND-001")
     assert run.status_of("MKT-REFUND-001") == {"passed"}, run.output
     assert "golive: pay Rs" not in run.output and "payment_links" not in (tmp_path / "ledger.jsonl").read_text()
+
+
+# --- the consolidated shop's own checkout (envs/consolidated-live-local.env): INT-CHECKOUT-001 ---
+
+SHOP = ("--env", "consolidated-live-local", "--check", "INT-CHECKOUT-001")
+
+
+def test_the_shops_post_deploy_run_with_a_live_key_ends_go_with_a_person_paying(tmp_path):
+    run = golive(tmp_path, "-m", "post_deploy", "--env", "consolidated-live-local", "--allow-writes", timeout_s=300)
+    assert run.verdict["decision"] == "GO", run.verdict["reasons"]
+    assert run.status_of("INT-CHECKOUT-001") == {"passed"}
+    assert "golive: pay Rs 1.00 within 1m to verify the live payment chain (it is refunded): http" in run.output
+    attachments = [path.read_text() for path in (tmp_path / "allure-results").glob("*-attachment*")]
+    table = next(text for text in attachments if text.startswith("| record | id |"))
+    for row in ("| order (system) | co_", "| payment link | plink_", "| webhook payment.captured | evt_",
+                "| webhook refund.processed | evt_", "| refund (system) | rfnd_"):
+        assert row in table, table
+    ledger = (tmp_path / "ledger.jsonl").read_text()
+    assert '"method": "SETTLE"' in ledger and "/cancel" in ledger and '"undo_failed"' not in ledger
+
+
+@pytest.mark.parametrize(("fault", "link"), [
+    ("razorpay_payment_not_captured", "capture seen at Razorpay"),
+    ("checkout_refund_not_sent", "the refund issued through the system"),
+    ("razorpay_webhook_without_refund_events", "refund.processed received"),
+])
+def test_the_shops_chain_names_the_link_a_reused_fault_breaks(fault, link, tmp_path):
+    """Faults of the emulator and of the shop's refund registered for other envs break this chain too
+    (the shop's own webhook faults are the fault matrix's, env consolidated-live-local)."""
+    run = golive(tmp_path, *SHOP, faults=fault)
+    assert run.verdict["decision"] == "NO-GO" and run.status_of("INT-CHECKOUT-001") == {"failed"}
+    (result,) = [c for c in run.verdict["checks"] if c["id"] == "INT-CHECKOUT-001"]
+    assert f"the live Rs 1 payment chain breaks at: {link}" in result["message"], result["message"]
+
+
+def test_nobody_paying_the_shops_link_is_unverified_with_the_order_cancelled(tmp_path):
+    run = golive(tmp_path, *SHOP, "--payment-window", "3s", environ={"SANDBOX_RAZORPAY_PAYER_DELAY_S": "off"})
+    assert run.verdict["decision"] == "NO-GO" and run.status_of("INT-CHECKOUT-001") == {"unverified"}
+    (result,) = [c for c in run.verdict["checks"] if c["id"] == "INT-CHECKOUT-001"]
+    assert "nobody paid the payment link http" in result["message"] and "(Rs 1.00) within 3s" in result["message"]
+    assert "are cancelled" in result["message"]
+    ledger = (tmp_path / "ledger.jsonl").read_text()
+    assert '"method": "SETTLE"' in ledger and '"undo_failed"' not in ledger
 
 
 def live_env_as_one_file(tmp_path: Path) -> Path:

@@ -284,3 +284,82 @@ def test_fault_checkout_refund_not_sent(spawn_sandbox):
     child.wait_live()
     order, payment = rupee_checkout(child.base)
     assert order["status"] == "refunded" and payment["amount_refunded"] == 0
+
+
+# --- the shop's checkout webhook: a payment link's payment (live keys) reaches the shop only this way ---
+
+CHECKOUT_WEBHOOK_SECRET = "flavor-checkout-webhook-secret-0042"
+LIVE_CHECKOUT_ENV = {**CHECKOUT_ENV, "SANDBOX_RAZORPAY_WEBHOOK_SECRET": CHECKOUT_WEBHOOK_SECRET}
+
+
+def signed_event(event: str, entity: dict[str, object]) -> tuple[bytes, str]:
+    import json
+
+    raw = json.dumps({"entity": "event", "event": event, "contains": ["payment"],
+                      "payload": {"payment": {"entity": entity}}}).encode()
+    return raw, hmac.new(CHECKOUT_WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def paid_by_link(base: str, *, deliveries: int = 1, signature: str | None = None) -> tuple[int, dict[str, object]]:
+    """Order through the shop, then Razorpay's payment.captured for a link whose notes name its Razorpay
+    order, delivered ``deliveries`` times with one event id: (the webhook's last status, the order)."""
+    import httpx
+
+    with httpx.Client(base_url=base, trust_env=False, timeout=10) as http:
+        login = http.post("/api/auth/login", json={"email": "shopper@flavor.test", "password": "flavor-shopper-pw"})
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        order = http.post("/api/checkout/orders", json={"amount": 100, "receipt": "selftest"}, headers=auth).json()
+        raw, signed = signed_event("payment.captured", {
+            "id": "pay_LinkSelftest01", "amount": 100, "status": "captured", "order_id": "order_OfTheLink0001",
+            "notes": {"razorpay_order_id": order["razorpay_order_id"], "order_id": order["id"]}})
+        status = 0
+        for _ in range(deliveries):
+            status = http.post("/api/checkout/webhooks/razorpay", content=raw,
+                               headers={"x-razorpay-signature": signature or signed,
+                                        "x-razorpay-event-id": "evt_Selftest000001"}).status_code
+        return status, http.get(f"/api/checkout/orders/{order['id']}", headers=auth).json()
+
+
+def test_checkout_webhook_books_a_link_payment_once(spawn_sandbox):
+    child = spawn_sandbox(env=LIVE_CHECKOUT_ENV)
+    child.wait_live()
+    status, order = paid_by_link(child.base, deliveries=2)
+    assert status == 200 and order["status"] == "paid" and len(order["payments"]) == 1
+    assert [event["event"] for event in order["webhook_events"]] == ["payment.captured"]
+    assert [document["kind"] for document in order["invoices"]] == ["invoice"]
+    refused, unpaid = paid_by_link(child.base, signature="0" * 64)  # control: the same event, badly signed
+    assert refused == 400 and unpaid["status"] == "created" and unpaid["webhook_events"] == []
+
+
+def test_checkout_cancels_an_unpaid_order_and_refunds_a_paid_one(spawn_sandbox):
+    import httpx
+
+    child = spawn_sandbox(env=LIVE_CHECKOUT_ENV)
+    child.wait_live()
+    with httpx.Client(base_url=child.base, trust_env=False, timeout=10) as http:
+        login = http.post("/api/auth/login", json={"email": "shopper@flavor.test", "password": "flavor-shopper-pw"})
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        order = http.post("/api/checkout/orders", json={"amount": 100, "receipt": "selftest"}, headers=auth).json()
+        assert http.post(f"/api/checkout/orders/{order['id']}/cancel", headers=auth).json()["status"] == "cancelled"
+        again = http.post(f"/api/checkout/orders/{order['id']}/cancel", headers=auth)  # settled: left as it is
+        assert again.status_code == 200 and again.json()["status"] == "cancelled"
+        order = http.post("/api/checkout/orders", json={"amount": 100, "receipt": "selftest"}, headers=auth).json()
+        checkout = http.post(f"{RZP}/payments/create/json", headers=RZP_AUTH,
+                             json={"order_id": order["razorpay_order_id"], "amount": 100}).json()
+        assert http.post(f"/api/checkout/orders/{order['id']}/verify", json=checkout, headers=auth).status_code == 200
+        settled = http.post(f"/api/checkout/orders/{order['id']}/cancel", headers=auth).json()
+        assert settled["status"] == "refunded" and settled["payments"][0]["refund_id"].startswith("rfnd_")
+
+
+def test_fault_checkout_webhook_ignored(spawn_sandbox):
+    child = spawn_sandbox("checkout_webhook_ignored", env=LIVE_CHECKOUT_ENV)
+    child.wait_live()
+    status, order = paid_by_link(child.base)
+    assert status == 200 and order["status"] == "created" and order["webhook_events"] == []
+
+
+def test_fault_checkout_webhook_not_idempotent(spawn_sandbox):
+    child = spawn_sandbox("checkout_webhook_not_idempotent", env=LIVE_CHECKOUT_ENV)
+    child.wait_live()
+    _, order = paid_by_link(child.base, deliveries=2)
+    assert len(order["payments"]) == 2 and len(order["webhook_events"]) == 2

@@ -12,11 +12,8 @@ order and the link cancelled.
 
 from __future__ import annotations
 
-import allure
-
 from golive import check, expect
-from golive.adapters.assisted_payment import collect_chain
-from golive.probes.live_payment import chain_findings, link_payment_id, reconciliation_markdown, reconciliation_rows
+from golive.probes.live_payment import chain_findings
 from golive.probes.marketplace import notification_findings, refund_findings
 
 TEST_PAYMENT_PAISE = 100  # the checklist's Rs 1 test payment
@@ -43,15 +40,7 @@ def test_rs1_payment_is_refunded_and_reconciled(marketplace_flows, request):
 
 def paid_by_a_person(marketplace, payer, buyer, order):
     """Live key: the order through the system's checkout, a payment link a person pays, then the chain."""
-    checkout = marketplace.open_checkout(buyer, order)
-    link = payer.payment_link(checkout, order)
-    payer.present(link)
-    waited = payer.wait_for_payer(link)
-    if not waited.reached:
-        payer.nobody_paid(marketplace, order, link)
-    record = collect_chain(marketplace, payer, buyer, order, checkout, waited.value, link_payment_id(waited.value))
-    allure.attach(reconciliation_markdown(reconciliation_rows(record)), name="Rs 1 reconciliation",
-                  attachment_type=allure.attachment_type.TEXT)
+    record = payer.paid_by_a_person(marketplace, buyer, order, marketplace.open_checkout(buyer, order))
     for link_name, findings in chain_findings(record, TEST_PAYMENT_PAISE, marketplace.spec.checkout.notification_channels):
         expect.no_findings(findings, f"the live Rs 1 payment chain breaks at: {link_name}",
                            where=f"order {order['id']}, payment {record.payment_id}")
