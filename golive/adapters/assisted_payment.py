@@ -93,12 +93,9 @@ class AssistedPayment:
         amount = int(link.get("amount", 0)) / 100
         lines = [f"golive: pay Rs {amount:.2f} within {format_duration(self.window_s)} to verify the live payment "
                  f"chain (it is refunded): {url}"]
-        drawn = qr_code(url)
-        if drawn is None:
-            lines.append("golive: (no QR code: the segno package is not installed; open the link instead)")
-        else:
-            lines.append(drawn[0])
-            self.attach("payment link QR code", drawn[1], "svg")
+        terminal_code, svg = qr_code(url)
+        lines.append(terminal_code)
+        self.attach("payment link QR code", svg, "svg")
         self.attach("payment link", f"{url}\nlink {link.get('id')}, Rs {amount:.2f}\n", "text")
         self.show("\n".join(lines))
 

@@ -2,7 +2,7 @@
 chain link by link, then lays order, payment, refund and webhook events side by side.
 
 Pure: the waits take the read, the clock and the sleep as arguments; the QR code is drawn by
-``segno`` when it is installed (the link is shown either way).
+``segno``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
+
+import segno
 
 from golive.probes.findings import Finding
 from golive.probes.marketplace import notification_findings
@@ -196,12 +198,8 @@ def reconciliation_markdown(rows: Iterable[tuple[str, ...]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def qr_code(url: str) -> tuple[str, str] | None:
-    """The link as a QR code: (terminal text, SVG), or None when no QR library is installed."""
-    try:
-        import segno  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+def qr_code(url: str) -> tuple[str, str]:
+    """The link as a QR code a phone's camera reads: (terminal text, SVG)."""
     code = segno.make(url, error="m")
     text, svg = io.StringIO(), io.BytesIO()
     code.terminal(out=text, compact=True)
