@@ -138,7 +138,7 @@ class Replayer:
         if not isinstance(rows, list):
             raise RuntimeError(f"GET {sweep.list_url} did not answer a list")
         return [self._undo_of(item, sweep, str(row[sweep.id_field]))
-                for row in rows if isinstance(row, dict) and row.get(sweep.id_field)]
+                for row in rows if isinstance(row, dict) and row.get(sweep.id_field) and sweep.matches(row)]
 
     @staticmethod
     def _undo_of(item: Pending, sweep: Sweep, found_id: str) -> Undo:

@@ -120,12 +120,19 @@ class Sweep:
     role: str | None = None
     id_field: str = "id"
     ok: tuple[int, ...] = DEFAULT_OK
+    # only the listed objects whose fields hold these values are undone: a list that ignores its
+    # filter (an unknown query parameter) never makes a sweep remove anything else
+    match: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any]) -> Sweep:
         fields = {key: entry[key] for key in cls.__dataclass_fields__ if key in entry}
         fields["ok"] = tuple(fields.get("ok", DEFAULT_OK))
+        fields["match"] = tuple((str(name), str(value)) for name, value in fields.get("match") or ())
         return cls(**fields)
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        return all(str(row.get(name)) == value for name, value in self.match)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ class CreateTarget:
     id_name: str  # the path parameter holding its id
     privileged: dict[str, Any]  # privileged field -> the value an attacker sends
     readable: bool  # the description documents a GET of the created object
+    # query parameters of the collection's documented list: a create whose answer is lost (a crash)
+    # is found again by the unique value its body gave one of them
+    listed_by: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -67,9 +70,22 @@ def create_targets(operations: list[Operation], privileged: Mapping[str, Any]) -
             left_out.append(f"{operation.label}: the description documents no DELETE of the created object, so "
                             "golive could not undo the create")
             continue
+        listed_by = tuple(parameter.name for listing in operations
+                          if listing.method == "GET" and listing.path.rstrip("/") == operation.path.rstrip("/")
+                          for parameter in listing.params_in("query"))
         targets.append(CreateTarget(operation, delete[0], delete[1], fields,
-                                    _item_of(operation.path, operations, "GET") is not None))
+                                    _item_of(operation.path, operations, "GET") is not None, listed_by))
     return targets, left_out
+
+
+def found_again_by(target: CreateTarget, body: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(list parameter, value): the string this create's body gives a field the collection's list
+    filters by, so cleanup finds the object if the create's answer never came back; None if none."""
+    for name in target.listed_by:
+        value = body.get(name)
+        if isinstance(value, str) and value:
+            return name, value
+    return None
 
 
 def created_id(answer: Any, location: str | None, id_name: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Boolean, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,6 +82,15 @@ def build_router(settings: Settings) -> APIRouter:
             session.add(account)
             session.flush()
             return _view(account)
+
+    @router.get("", response_model=list[Account], dependencies=[Depends(require_roles("admin"))])
+    def list_accounts(request: Request, username: Annotated[str | None, Query(max_length=32)] = None) -> list[Account]:
+        """Admins list sign-ups, or the one with ``username``."""
+        with state_of(request).db.session() as session:
+            query = select(SignedUpAccount).order_by(SignedUpAccount.id)
+            if username is not None:
+                query = query.where(SignedUpAccount.username == username)
+            return [_view(account) for account in session.scalars(query)]
 
     @router.get("/{account_id}", response_model=Account, dependencies=[Depends(require_roles("admin"))])
     def read_account(request: Request, account_id: int) -> Account:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from golive.probes.mass_assignment import create_targets, created_id, privileged_fields_stored
+from golive.probes.mass_assignment import create_targets, created_id, found_again_by, privileged_fields_stored
 from golive.probes.openapi import inventory
 
 PRIVILEGED = {"role": "admin", "is_admin": True, "balance": 10_000_000, "price": 1}
@@ -19,6 +19,8 @@ DOCUMENT = {
                 "type": "object", "properties": {"username": {"type": "string"}}, "required": ["username"]}}}},
             "responses": {201: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}}}}},
         "/api/accounts/{account_id}": {"get": {}, "delete": {}},
+        # admins list the accounts, filtered by username
+        "/api/accounts/": {"get": {"parameters": [{"name": "username", "in": "query", "schema": {"type": "string"}}]}},
         # the request names one; no DELETE of the created object
         "/api/wallets": {"post": {"requestBody": {"content": {"application/json": {"schema": {
             "type": "object", "properties": {"owner": {"type": "string"}, "balance": {"type": "integer"}}}}}}}},
@@ -67,3 +69,11 @@ def test_a_privileged_value_counts_only_when_stored_as_sent_and_absent_from_the_
     assert privileged_fields_stored("POST /a", sent, {"role": "admin"}, {"role": "admin"}) == []
     [finding] = privileged_fields_stored("POST /a", sent, {"role": "customer"}, {"role": "admin"})
     assert "role='admin'" in finding.found and "role='customer'" in finding.found
+
+
+def test_a_create_is_found_again_by_the_value_its_body_gave_a_field_the_list_filters_by():
+    targets, _ = create_targets(inventory(DOCUMENT), PRIVILEGED)
+    [signup] = targets
+    assert signup.listed_by == ("username",)
+    assert found_again_by(signup, {"username": "golive-7f3a", "display_name": "x"}) == ("username", "golive-7f3a")
+    assert found_again_by(signup, {"display_name": "x"}) is None  # the body gave the filter nothing

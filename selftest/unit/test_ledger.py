@@ -162,6 +162,26 @@ def test_a_sweep_undoes_what_its_listing_finds_and_settles_the_intent(tmp_path):
     assert ledger.pending() == []
 
 
+def test_a_sweep_with_a_match_undoes_only_the_objects_holding_its_values(tmp_path):
+    """A list that ignores its filter answers everyone's objects: the sweep removes only its own."""
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    sweep = Sweep("http://127.0.0.1:9/accounts?username=golive-x-7", "DELETE", "http://127.0.0.1:9/accounts/{id}",
+                  "admin", match=(("username", "golive-x-7"),))
+    ledger.intent(Intent("delete the signed-up account", "prod", "api", tag="golive-x", sweep=sweep))
+    assert ledger.pending()[0].sweep == sweep  # read back from the file as it was written
+    sent = []
+
+    def send(method, url, headers, body):  # type: ignore[no-untyped-def]
+        sent.append(f"{method} {url}")
+        everyone = [{"id": 1, "username": "asha"}, {"id": 2, "username": "golive-x-7"}, {"id": 3, "username": "ravi"}]
+        return (200, everyone) if method == "GET" else (204, None)
+
+    problems = Replayer(Target("prod", {"api": "http://127.0.0.1:9"}), send,
+                        lambda role: {"Authorization": "Bearer t"}).run(ledger, ledger.pending())
+    assert problems == []
+    assert sent == ["GET http://127.0.0.1:9/accounts?username=golive-x-7", "DELETE http://127.0.0.1:9/accounts/2"]
+
+
 def test_a_signed_link_undo_asks_for_a_fresh_link_and_never_follows_one_outside_the_env(tmp_path):
     ledger = Ledger(tmp_path / "ledger.jsonl")
     target = Target("prod", {"api": "http://127.0.0.1:9"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -37,7 +38,9 @@ from golive.probes.authz import (
 )
 from golive.probes.control import Outcome, judge
 from golive.probes.findings import Finding
-from golive.probes.mass_assignment import CreateTarget, create_targets, created_id, privileged_fields_stored
+from golive.ledger import Sweep
+from golive.probes.mass_assignment import (CreateTarget, create_targets, created_id, found_again_by,
+                                           privileged_fields_stored)
 from golive.probes.write_bodies import valid_body
 
 RBAC_ITEMS = ["realserv:SEC-AUTH-04", "arogya:S4-EXIT-03", "whatsapp_tracker:BETA-ROLE-03",
@@ -313,9 +316,13 @@ def json_object(response: httpx.Response) -> dict:
 
 def create_once(http, compensate, target: CreateTarget, url: str, body: dict, caller, undoer: str,  # type: ignore[no-untyped-def]
                 item_url: Callable[[str], str], what: str) -> tuple[httpx.Response, str | None]:
-    """One create through the ledger: announced before it is sent, its DELETE recorded once the
-    answer names the id (undone at teardown); (the answer, the created object's URL or None)."""
-    intent = compensate.intent(f"delete {what} created by {target.label} ({compensate.tag})", url)
+    """One create through the ledger: announced before it is sent (with how to find it by the list's
+    filter where the description documents one), its DELETE recorded once the answer names the id
+    (undone at teardown); (the answer, the created object's URL or None)."""
+    found = found_again_by(target, body)
+    sweep = None if found is None else Sweep(f"{url}?{urlencode({found[0]: found[1]})}", "DELETE", item_url("{id}"),
+                                             role=undoer, match=(found,))
+    intent = compensate.intent(f"delete {what} created by {target.label} ({compensate.tag})", url, sweep=sweep)
     response = http.request("POST", url, json=body, auth=caller, intent="write")
     compensate.refused(intent, response.status_code)
     if not response.is_success:
