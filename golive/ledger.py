@@ -295,11 +295,33 @@ class RunCreates:
     not_created: int
     left: tuple[Pending, ...]
 
+    @property
+    def unanswered(self) -> tuple[Pending, ...]:
+        """Creates whose answer never came (no id, no undo of its own): the target may or may not hold them."""
+        return tuple(item for item in self.left if item.undo is None)
+
+    def problems(self, env: str) -> list[str]:
+        """The verdict's reasons, one per kind: what is on the target for sure, what may be."""
+        def listed(items: tuple[Pending, ...]) -> str:
+            return "; ".join(item.description for item in items[:3]) + ("; …" if len(items) > 3 else "")
+        known = tuple(item for item in self.left if item.undo is not None)
+        command = f"run `golive cleanup --env {env}`"
+        reasons = []
+        if known:
+            reasons.append(f"this run left {len(known)} thing{'s' if len(known) != 1 else ''} it created on the "
+                           f"target ({listed(known)}): {command}")
+        if self.unanswered:
+            count = len(self.unanswered)
+            reasons.append(f"{count} create{'s' if count != 1 else ''} of this run got no answer, so the target may "
+                           f"hold {'them' if count != 1 else 'it'} ({listed(self.unanswered)}): {command}, which "
+                           "looks for them")
+        return reasons
+
     def as_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "announced": self.announced, "undone": self.undone,
                 "not_created": self.not_created,
-                "left": [{"description": item.description, "env": item.env, "service": item.service}
-                         for item in self.left]}
+                "left": [{"description": item.description, "env": item.env, "service": item.service,
+                          "answered": item.undo is not None} for item in self.left]}
 
 
 def creates_of_run(ledger: Ledger, tag: str) -> RunCreates:

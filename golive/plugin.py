@@ -48,9 +48,9 @@ from golive.safety import Flags, missing_flags, writes_refused
 from golive.sandbox_process import FRONTEND_APPS, SandboxError, SandboxProcess
 from golive.signoffs import Signoffs, load_signoffs
 from golive.ledger import LEDGER_FILE, Ledger, creates_of_run, run_tag
-from golive.http import HttpClient
+from golive.http import HttpClient, Reachability
 from golive.preflight import WORKER_INPUT_KEY, Preflight, preflight
-from golive.verdict import CheckResult, decide
+from golive.verdict import NO_GO, CheckResult, decide
 
 # --observe and its window live in their own plugin module (options, loop, report section)
 pytest_plugins = ["golive.observe"]
@@ -86,6 +86,8 @@ class RunState:
     sandbox: SandboxProcess | None = None
     sandbox_ready: bool = False
     preflight: Preflight | None = None
+    # one per process: a target the preflight found dead is not waited for again by the checks
+    reachability: Reachability = field(default_factory=Reachability)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     started_monotonic: float = field(default_factory=time.monotonic)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -565,7 +567,7 @@ def _run_preflight(config: pytest.Config, state: RunState) -> None:
         return  # a run of named checks may need no login at all: each check logs in when it needs to
     _wait_for_sandbox(state)
     with HttpClient(timeout=settings.profile.http_timeout_s, redactor=redaction.current(), safety="readonly",
-                    retries=0) as http:
+                    retries=0, reachability=state.reachability) as http:
         state.preflight = preflight(http, auth, str(settings.profile.service(auth.login.service).base_url))
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
@@ -575,6 +577,11 @@ def _run_preflight(config: pytest.Config, state: RunState) -> None:
         if state.preflight.stop:
             reporter.write_line("golive preflight: a login failed, so the run stops early: every check is "
                                 "unverified, blocked by it (--no-preflight runs the checks that need no failed login)")
+
+
+def reachability_of(config: pytest.Config) -> Reachability:
+    state = config.stash.get(state_key, None)
+    return state.reachability if state is not None else Reachability()
 
 
 def preflight_of(config: pytest.Config) -> Preflight | None:
@@ -714,6 +721,10 @@ def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[S
 
 @pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    if call.excinfo is not None and isinstance(call.excinfo.value, TargetUnreachable):
+        # only where golive met the target: pytest renders every frame of a failure's stack from its
+        # source, which for a hundred checks against a dead target is most of the run's time
+        call.excinfo.traceback = call.excinfo.traceback[-1:]
     report: pytest.TestReport = yield
     spec = spec_of(item)
     state = item.config.stash[state_key]
@@ -722,7 +733,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     redactor = redaction.current()
     status, message, environment_problem = _classify(report, call)
     message = redactor.text(message)
-    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+    if environment_problem and report.failed:
+        # a dead or slow target: what was met, and where, is the whole story; golive's own stack is
+        # noise (and formatting a hundred of them is most of a dead target's run time)
+        report.longrepr = message
+    elif report.longrepr is not None and not isinstance(report.longrepr, tuple):
         text = str(report.longrepr)
         if redactor.text(text) != text:
             report.longrepr = redactor.text(text)
@@ -865,11 +880,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     ]
     results.sort(key=lambda r: (not r.critical, r.section, r.id, r.param))
     creates = creates_of_run(Ledger(state.reports_dir / LEDGER_FILE), run_tag())
-    if creates.left:
-        shown = "; ".join(item.description for item in creates.left[:3]) + ("; …" if len(creates.left) > 3 else "")
-        state.run_problems.append(
-            f"this run left {len(creates.left)} thing{'s' if len(creates.left) != 1 else ''} it created on the "
-            f"target ({shown}): run `golive cleanup --env {settings.env_name}`")
     checklist_coverage, attestations_needed = _checklist_coverage(state)
     verdict = decide(
         results,
@@ -878,6 +888,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         today=_today(),
         run_problems=state.run_problems,
     )
+    # after the checks' own reasons: on a dead target the cause comes first, what it left after it
+    leftovers = creates.problems(settings.env_name)
+    if leftovers:
+        verdict.reasons.extend(leftovers)
+        verdict.decision = NO_GO
     document = verdict_document(verdict, _run_facts(config, state, datetime.now(timezone.utc)))
     document["complete"] = completed
     document["creates"] = creates.as_json()

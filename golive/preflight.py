@@ -100,7 +100,7 @@ def preflight(http: HttpClient, auth: Auth, service_url: str) -> Preflight:
         except LoginFailed as failure:
             result.failed[role] = failure.prerequisite
         except TargetUnreachable:
-            continue
+            break  # the login service is down for every role: the checks report it once, as its own cause
         else:
             result.credentials[role] = credential
     return result

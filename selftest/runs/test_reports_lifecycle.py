@@ -133,7 +133,8 @@ def test_what_a_run_created_and_did_not_undo_blocks_go_and_is_listed(tmp_path):
     run = golive(reports, "--env", "local", "--check", "SEC-HEADERS-001", environ={"GOLIVE_RUN_TAG": tag})
     assert run.exit_code == 1, run.output
     assert run.verdict["creates"]["left"] == [
-        {"description": "cancel test order of buyer (reference r-1)", "env": "local", "service": "api"}]
-    assert any(reason.startswith("this run left 1 thing it created on the target (cancel test order")
-               and "golive cleanup --env local" in reason for reason in run.verdict["reasons"]), run.verdict["reasons"]
+        {"description": "cancel test order of buyer (reference r-1)", "env": "local", "service": "api", "answered": False}]
+    assert run.verdict["reasons"] == [
+        "1 create of this run got no answer, so the target may hold it (cancel test order of buyer (reference r-1)): "
+        "run `golive cleanup --env local`, which looks for them"]
     assert "Created on the target: 1 · undone 0 · refused 0 · left 1" in run.output

@@ -218,7 +218,21 @@ def test_a_runs_creates_count_only_its_own_tag(tmp_path):
     creates = creates_of_run(ledger, "run-a")
     assert (creates.announced, creates.undone, creates.not_created) == (3, 1, 1)
     assert [item.description for item in creates.left] == ["cancel order of vendor"]
-    assert creates.as_json()["left"] == [{"description": "cancel order of vendor", "env": "local", "service": "api"}]
+    assert creates.as_json()["left"] == [{"description": "cancel order of vendor", "env": "local", "service": "api",
+                                          "answered": False}]
+    assert creates.problems("local") == [
+        "1 create of this run got no answer, so the target may hold it (cancel order of vendor): run "
+        "`golive cleanup --env local`, which looks for them"]
+
+
+def test_a_create_whose_undo_did_not_go_through_is_left_for_sure(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    undo = Undo("delete product p-2", "DELETE", "http://127.0.0.1:9/products/p-2", tag="run-a", env="local",
+                service="api")
+    ledger.intent(Intent(undo.description, "local", "api", tag="run-a", undo=undo, id=undo.id))
+    ledger.settled(undo.id, done=False, outcome="HTTP 500")
+    assert creates_of_run(ledger, "run-a").problems("local") == [
+        "this run left 1 thing it created on the target (delete product p-2): run `golive cleanup --env local`"]
 
 
 def test_the_selftest_leave_switch_keeps_intents_and_drops_what_a_crash_would_not_have_written(tmp_path, monkeypatch):

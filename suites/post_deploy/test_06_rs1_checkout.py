@@ -23,7 +23,7 @@ def test_rupee_payment_and_refund(checkout_flow, razorpay_config, request):
     # decided before anything is created: a person pays a live key's order, golive a test key's. The
     # test payment's refund is set up first so it is torn down last: the shop's own undo refunds first
     provider, paid = (None, None) if live_key else request.getfixturevalue("razorpay_account")
-    shop_checkout = request.getfixturevalue("shop_checkout")
+    shop_checkout = request.getfixturevalue("system_checkout")
     payer = request.getfixturevalue("checkout_assisted_payment") if live_key else None
     created = shop_checkout.create_order(razorpay_config.amount)
     expect.status(created, {200, 201}, "the system cannot create a Razorpay order",
