@@ -27,7 +27,10 @@ class Run:
 
     @property
     def verdict(self) -> dict[str, Any]:
-        return json.loads((self.reports / "verdict.json").read_text())
+        path = self.reports / "verdict.json"
+        if not path.exists():  # the run ended before its verdict: what it printed says why
+            raise AssertionError(f"no verdict.json (exit {self.exit_code}); the run printed:\n{self.output[-6000:]}")
+        return json.loads(path.read_text())
 
     def status_of(self, check_id: str) -> set[str]:
         return {check["status"] for check in self.verdict["checks"] if check["id"] == check_id}
