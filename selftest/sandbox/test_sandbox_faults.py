@@ -619,7 +619,9 @@ def test_fault_redos_sku_validation(make_client, kit):
         status = client.get(near_miss).status_code
         return status, time.perf_counter() - started
 
-    fast, slow = timed(healthy), timed(broken)
+    # the fastest of a few healthy answers: one of them may wait for the CPU on a loaded machine
+    fast = min((timed(healthy) for _ in range(5)), key=lambda answer: answer[1])
+    slow = timed(broken)
     assert fast[0] == slow[0] == 422
     # relative, not absolute: a loaded machine slows both answers alike, backtracking only the broken one
     assert slow[1] > 10 * fast[1], (fast, slow)
