@@ -4,7 +4,8 @@
 
 For each system, `golive init --yes` runs on the system's own API description (`api_description.file`
 in system.yaml) or, where it publishes none, the short `openapi.yaml` beside its profile, with the
-answers a user gives init about the system (system.yaml's `init`: `absent` sections), into a
+answers a user gives init about the system (system.yaml's `init`: `absent` sections, the `login`
+the description does not say, more `roles`), into a
 temporary folder; the committed profile.yaml is compared with what init wrote. Counted: the lines
 of the committed profile that init did not write (added or changed), comment lines aside, since
 init's comments name the checks each section feeds and change whenever a check is added.
@@ -32,8 +33,10 @@ def description_of(name: str) -> Path:
 
 def init_arguments(name: str) -> list[str]:
     """The answers given to `golive init` for the system (system.yaml's `init`), as its arguments."""
-    absent = load_system(ROOT / "conformance" / name).init.absent
-    return ["--absent", ",".join(absent)] if absent else []
+    answers = load_system(ROOT / "conformance" / name).init
+    return [*(["--absent", ",".join(answers.absent)] if answers.absent else []),
+            *(["--login", answers.login] if answers.login else []),
+            *(["--roles", ",".join(answers.roles)] if answers.roles else [])]
 
 
 def generated_profile(name: str) -> str:

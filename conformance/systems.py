@@ -61,6 +61,10 @@ class InitAnswers(Strict):
 
     # the sections the system has none of: `golive init --absent`, written `SECTION: false`
     absent: list[str] = Field(default_factory=list)
+    # how it logs in where its description does not say: `golive init --login STRATEGY:PATH`
+    login: str | None = None
+    # more roles to log in as: `golive init --roles user,user2`
+    roles: list[str] = Field(default_factory=list)
 
     @field_validator("absent")
     @classmethod
@@ -71,6 +75,17 @@ class InitAnswers(Strict):
             return parse_absent(absent)
         except InitError as error:
             raise ValueError(str(error)) from None
+
+    @field_validator("login")
+    @classmethod
+    def login_answer(cls, login: str | None) -> str | None:
+        from golive.init import InitError, parse_login
+
+        try:
+            parse_login(login)
+        except InitError as error:
+            raise ValueError(str(error)) from None
+        return login
 
 
 class Misconfiguration(Strict):

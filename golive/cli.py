@@ -234,6 +234,13 @@ def _add_profile_commands(commands: argparse._SubParsersAction) -> None:  # type
     start.add_argument("--absent", action="append", default=[], metavar="SECTION[,SECTION...]",
                        help="the system has none of these (repeatable), e.g. --absent storage,backups: written "
                             "`SECTION: false`, their checks not applicable. On a terminal init asks for them")
+    start.add_argument("--login", metavar="STRATEGY:PATH",
+                       help="how the system logs in where its description does not say (or says otherwise): "
+                            "json, form, basic or session, then the login path, e.g. basic:/v1/accounts, "
+                            "session:/accounts/login/")
+    start.add_argument("--roles", action="append", default=[], metavar="ROLE[,ROLE...]",
+                       help="more roles to log in as beside the login's own (admin), e.g. --roles user,user2: "
+                            "each gets an account in the env file and is held to every auth.protected entry")
     start.add_argument("--yes", action="store_true", help="ask nothing (scripts, CI): take every inferred answer")
     start.add_argument("--force", action="store_true", help="overwrite files that exist")
     start.add_argument("--profiles-dir", metavar="DIR", help="where <name>.yaml goes (default: profiles/)")

@@ -21,7 +21,7 @@ import sys
 import textwrap
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,57 @@ def parse_absent(values: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+#: the login strategies a user can name at init: a password sent to a path (token logins name their
+#: header, cookie or query, which only a description's security scheme says)
+ANSWERABLE_LOGINS = ("json", "form", "basic", "session")
+ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class LoginAnswer:
+    """``--login STRATEGY:PATH``: how the system logs in where its description does not say it."""
+
+    strategy: str
+    path: str | None
+
+
+def parse_login(value: str | None) -> LoginAnswer | None:
+    """``basic:/v1/accounts``, ``session:/accounts/login/``, ``form:/token``, ``json:/auth/login``."""
+    if not value:
+        return None
+    strategy, _, path = value.partition(":")
+    strategy, path = strategy.strip().lower(), path.strip()
+    if strategy not in ANSWERABLE_LOGINS:
+        close = difflib.get_close_matches(strategy, ANSWERABLE_LOGINS, n=1)
+        raise InitError(f"unknown login strategy {strategy!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                        + f"; one of {', '.join(ANSWERABLE_LOGINS)}, then ':' and the login path, e.g. basic:/v1/accounts")
+    if path and not path.startswith("/"):
+        raise InitError(f"the login path {path!r} is a path on the API's base URL: it starts with '/'")
+    if not path and strategy != "basic":
+        raise InitError(f"a {strategy} login needs its path: {strategy}:/the/login/path")
+    return LoginAnswer(strategy, path or None)
+
+
+def parse_roles(values: list[str]) -> list[str]:
+    """More roles to log in as, beside the login's own (``--roles user,user2``)."""
+    names = list(dict.fromkeys(name.strip() for value in values for name in value.split(",") if name.strip()))
+    wrong = [name for name in names if not ROLE_NAME.match(name)]
+    if wrong:
+        raise InitError(f"role names are lower-case words (letters, digits, _): {', '.join(map(repr, wrong))}")
+    return names
+
+
+def _answered_login(draft_login: api_draft.LoginPlan | None, answer: LoginAnswer) -> api_draft.LoginPlan:
+    """The description's login with the user's answer over it, or the answer alone."""
+    evidence = f"the answer at golive init (--login {answer.strategy}:{answer.path or ''})"
+    if draft_login is not None:
+        return replace(draft_login, strategy=answer.strategy, path=answer.path, evidence=evidence)
+    credential = {"basic": api_draft.Credential("header", "Authorization", "Basic")}.get(
+        answer.strategy, api_draft.Credential("header", "Authorization", "Bearer"))
+    return api_draft.LoginPlan(strategy=answer.strategy, scheme="", evidence=evidence, path=answer.path,
+                               credential=credential)
+
+
 # --- composing the profile -------------------------------------------------------------------
 
 
@@ -200,7 +251,11 @@ def _login_section(login: api_draft.LoginPlan) -> dict[str, Any]:
 
 
 def _credential(login: api_draft.LoginPlan) -> dict[str, str] | None:
+    if login.strategy == "session" and not login.session_cookie:
+        return None  # the cookie's name is what the login answers with: golive reads it there
     credential = login.credential
+    if login.strategy == "basic" and credential == api_draft.Credential("header", "Authorization", "Basic"):
+        return None  # HTTP Basic's own header: the strategy says it
     default = credential == api_draft.Credential("header", "Authorization", "Bearer")
     implied = login.strategy in ("basic", "session")  # the strategy implies where it travels
     if (default or implied) and "credential" not in models.Auth.model_fields:
@@ -209,10 +264,13 @@ def _credential(login: api_draft.LoginPlan) -> dict[str, str] | None:
 
 
 def compose(name: str, base_url: str, description: Description, root: Path, ask: Ask | None = None,
-            absent: list[str] | None = None) -> Plan:
-    """The plan from the description, the answers on a terminal (``ask``) and the sections declared absent."""
+            absent: list[str] | None = None, login: LoginAnswer | None = None,
+            roles: list[str] | None = None) -> Plan:
+    """The plan from the description, the answers on a terminal (``ask``) or as arguments (the sections
+    declared absent, the login the description does not say, more roles to log in as)."""
     declared = list(absent or [])
-    plan = _infer(name, base_url, description, root, ask, no_login="auth" in declared)
+    plan = _infer(name, base_url, description, root, ask, no_login="auth" in declared, login=login,
+                  roles=roles or [])
     if ask:
         declared += _ask_absent(plan, ask, declared)
     for section in declared:
@@ -260,9 +318,13 @@ def _drop_unused_env(plan: Plan) -> None:
 
 
 def _infer(name: str, base_url: str, description: Description, root: Path, ask: Ask | None,
-           no_login: bool = False) -> Plan:
+           no_login: bool = False, login: LoginAnswer | None = None, roles: list[str] | None = None) -> Plan:
     document = description.document
     draft = api_draft.draft(document)
+    if login is not None and not no_login:
+        if draft.login is None:
+            draft.login_notes = []  # what the description lacked, the answer gave
+        draft.login = _answered_login(draft.login, login)
     if no_login:  # declared absent: nothing is written for a role to log in as (sweeps, inputs, objects)
         draft.login = None
     plan = Plan(name=name)
@@ -285,15 +347,20 @@ def _infer(name: str, base_url: str, description: Description, root: Path, ask: 
         credential = _credential(login)
         if credential:
             auth["credential"] = credential
-        auth["roles"] = {role: _role(plan, role, login.strategy)}
+        more = [name for name in roles or [] if name != role]
+        auth["roles"] = {name: _role(plan, name, login.strategy) for name in (role, *more)}
         protected = draft.protected
         if protected:
-            auth["protected"] = [{"service": SERVICE, "method": op.method, "path": op.path, "roles": [role]}
+            # every role named is held to every entry (SEC-AUTHZ-001): the answer says they all may call them
+            auth["protected"] = [{"service": SERVICE, "method": op.method, "path": op.path, "roles": [role, *more]}
                                  for op in protected]
         if login.strategy == "token":  # pre-issued tokens: no login endpoint where passwords could be guessed
             auth["login_rate_limit"] = False
         plan.sections["auth"] = auth
         plan.why["auth"] = [f"login: {login.strategy}, from {login.evidence}", *draft.login_notes]
+        if more:
+            plan.why["auth"].append(f"roles {', '.join(more)}: named at golive init (--roles); each is held to "
+                                    "every auth.protected entry")
         if login.strategy == "token":
             plan.why["auth"].append("login_rate_limit: false, tokens are issued beforehand: no password is sent "
                                     "to a login endpoint")
@@ -327,8 +394,8 @@ def _infer(name: str, base_url: str, description: Description, root: Path, ask: 
                "and in the roles of each auth.protected entry they may call (every role is checked against every entry)."]
         if keep.strip().lower() in ("y", "yes"):
             strategy = draft.login.strategy if draft.login else "json"
-            plan.sections["auth"]["roles"]["user"] = _role(plan, "user", strategy)
-            plan.sections["auth"]["roles"]["user2"] = _role(plan, "user2", strategy)
+            for name in ("user", "user2"):
+                plan.sections["auth"]["roles"].setdefault(name, _role(plan, name, strategy))
             plan.sections["authorization"] = {"objects": objects}
             plan.why["authorization"] = why
         else:
@@ -616,9 +683,15 @@ def run(args: argparse.Namespace) -> int:
     except InitError as error:
         print(f"golive init: --absent: {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        login = parse_login(getattr(args, "login", None))
+        roles = parse_roles(getattr(args, "roles", None) or [])
+    except InitError as error:
+        print(f"golive init: {error}", file=sys.stderr)
+        return EXIT_USAGE
     ask = _terminal_ask if sys.stdin.isatty() and not args.yes else None
     try:
-        plan = compose(name, args.base_url, read_description(args.openapi), root, ask, absent)
+        plan = compose(name, args.base_url, read_description(args.openapi), root, ask, absent, login, roles)
         profile_path.parent.mkdir(parents=True, exist_ok=True)
         env_path.parent.mkdir(parents=True, exist_ok=True)
         if profiles.resolve() != (root / SCHEMA_PATH.parent).resolve():

@@ -371,8 +371,11 @@ def draft(document: dict[str, Any]) -> Draft:
                 result.uploads.append(op)
     result.service_keys = _service_keys(document, operations, plan.scheme if plan else None)
     result.absent = _absent(operations)
-    result.public_writes = [op.label for op in operations
-                            if op.method in ("POST", "PUT", "PATCH", "DELETE") and not op.security]
+    # a write without security is declared public only by a description that secures others: one that
+    # declares no security at all says nothing of who may write (Kinto's, whose writes need an account)
+    if any(op.security for op in operations):
+        result.public_writes = [op.label for op in operations
+                                if op.method in ("POST", "PUT", "PATCH", "DELETE") and not op.security]
     return result
 
 

@@ -391,3 +391,54 @@ def test_a_name_mistyped_at_the_terminal_is_asked_again_not_guessed(project: Pat
     plan = init.compose("shop", "http://127.0.0.1:8799", description, project, answer)
     assert len(asked) == 2 and "unknown section 'storag' (did you mean storage?)" in asked[1]
     assert plan.sections["storage"] is False and plan.declared_absent == ["storage"]
+
+
+#: a description that declares no security at all (as Kinto's does): who may write it does not say
+UNSECURED = {
+    "openapi": "3.0.3", "info": {"title": "Records", "version": "1"},
+    "paths": {"/v1/accounts": {"get": {"responses": {"200": {"description": "accounts"}}},
+                               "post": {"responses": {"201": {"description": "created"}}}},
+              "/v1/records": {"get": {"responses": {"200": {"description": "records"}}}}},
+}
+
+
+def test_a_login_the_description_does_not_say_is_answered_with_its_roles(project: Path, tmp_path: Path):
+    unsecured = tmp_path / "records.json"
+    unsecured.write_text(json.dumps(UNSECURED), encoding="utf-8")
+    assert cli.main(["--root", str(project), "init", "records", "--openapi", str(unsecured),
+                     "--base-url", "http://127.0.0.1:1", "--yes", "--login", "basic:/v1/accounts",
+                     "--roles", "user,user2"]) == 0
+    text = (project / "profiles" / "records.yaml").read_text(encoding="utf-8")
+    settings = load_settings("records", project, envs_dir=filled_env(project, "records"), environ={})
+    auth = settings.profile.auth
+    assert (auth.login.strategy, auth.login.path) == ("basic", "/v1/accounts")
+    assert auth.credential is None  # HTTP Basic's own header: nothing to say
+    assert list(auth.roles) == ["admin", "user", "user2"]
+    assert "the answer at golive init (--login basic:/v1/accounts)" in text
+    env = (project / "envs" / "records.env.example").read_text(encoding="utf-8")
+    assert "APP_USER2_PASSWORD=" in env
+    # no security declared anywhere is no declaration that the writes are public
+    assert "public_writes" not in load_yaml(text)["openapi"]
+
+
+def test_roles_named_at_init_are_held_to_every_protected_operation(project: Path, sandbox_description: Path):
+    assert cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--roles", "user"]) == 0
+    settings = load_settings("shop", project, envs_dir=filled_env(project, "shop"), environ={})
+    auth = settings.profile.auth
+    assert list(auth.roles) == ["admin", "user"]
+    assert auth.protected and all(entry.roles == ["admin", "user"] for entry in auth.protected)
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    ("basci:/v1/accounts", "unknown login strategy 'basci' (did you mean basic?)"),
+    ("session:accounts/login", "starts with '/'"),
+    ("form", "a form login needs its path: form:/the/login/path"),
+])
+def test_a_login_answer_golive_cannot_use_is_refused_and_nothing_is_written(project: Path, sandbox_description: Path,
+                                                                             capsys, answer: str, said: str):
+    code = cli.main(["--root", str(project), "init", "shop", "--openapi", str(sandbox_description),
+                     "--base-url", "http://127.0.0.1:8799", "--yes", "--login", answer])
+    assert code == init.EXIT_USAGE
+    assert said in capsys.readouterr().err
+    assert not (project / "profiles" / "shop.yaml").exists()
