@@ -6,8 +6,9 @@ once, then forks one child per request: each child is a fresh ``pytest.main`` wi
 environment, working directory and output file, exactly like a new ``python -m pytest``
 (nothing of one run reaches the next: each is its own process).
 
-Protocol: one JSON line per request on stdin ``{"args", "env", "cwd", "output"}``; one JSON line
-per answer on stdout: ``{"pid"}`` when the child starts, then ``{"exit"}`` when it ends.
+Protocol: one JSON line per request on stdin ``{"id", "args", "env", "cwd", "output"}``; one JSON
+line per answer on stdout, carrying the request's id: ``{"id", "pid"}`` when the child starts, then
+``{"id", "exit"}`` when it ends.
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def serve() -> None:
         pid = os.fork()
         if pid == 0:
             child(request)
-        answers.write(json.dumps({"pid": pid}) + "\n")
+        answers.write(json.dumps({"id": request.get("id"), "pid": pid}) + "\n")
         answers.flush()
         _, status = os.waitpid(pid, 0)
-        answers.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n")
+        answers.write(json.dumps({"id": request.get("id"), "exit": os.waitstatus_to_exitcode(status)}) + "\n")
         answers.flush()
 
 

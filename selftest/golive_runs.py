@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -87,6 +88,7 @@ class WarmRunner:
             [sys.executable, "-m", "selftest.forkserver"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, env={key: value for key, value in os.environ.items() if not key.startswith(("SANDBOX_", "GOLIVE_"))},
         )
+        self._ids = itertools.count(1)
 
     def close(self) -> None:
         if self.server.stdin:
@@ -103,20 +105,28 @@ class WarmRunner:
         assert self.server.stdin and self.server.stdout
         reports.mkdir(parents=True, exist_ok=True)
         output = reports.parent / f".golive-output-{reports.name}-{time.monotonic_ns()}.txt"
-        request = {"args": arguments, "env": env, "cwd": str(ROOT), "output": str(output)}
-        self.server.stdin.write(json.dumps(request) + "\n")
-        self.server.stdin.flush()
-        pid = json.loads(self.server.stdout.readline())["pid"]
+        request_id = next(self._ids)
+        request = {"id": request_id, "args": arguments, "env": env, "cwd": str(ROOT), "output": str(output)}
+        pid: int | None = None
         expired = threading.Event()
 
         def kill() -> None:
             expired.set()
-            os.kill(pid, signal.SIGKILL)
+            if pid is not None:
+                os.kill(pid, signal.SIGKILL)
 
         watchdog = threading.Timer(timeout_s, kill)
-        watchdog.start()
         try:
-            exit_code = json.loads(self.server.stdout.readline())["exit"]
+            self.server.stdin.write(json.dumps(request) + "\n")
+            self.server.stdin.flush()
+            pid = self._answer(request_id)["pid"]
+            watchdog.start()
+            exit_code = self._answer(request_id)["exit"]
+        except BaseException:
+            # Interrupted between a request and its answers (the test's own timeout, ^C): the server's
+            # answers to it would be read as the next run's, so this child and this server end here.
+            self._abandon(pid)
+            raise
         finally:
             watchdog.cancel()
         if expired.is_set():
@@ -124,6 +134,26 @@ class WarmRunner:
         text = output.read_text(errors="replace") if output.exists() else ""
         output.unlink(missing_ok=True)
         return exit_code, text
+
+    def _answer(self, request_id: int) -> dict[str, Any]:
+        """The server's next answer to this request (answers to an earlier one are never taken for it)."""
+        assert self.server.stdout
+        while True:
+            line = self.server.stdout.readline()
+            if not line:
+                raise RuntimeError(f"selftest.forkserver ended (exit {self.server.poll()})")
+            answer = json.loads(line)
+            if answer.get("id") == request_id:
+                return answer
+
+    def _abandon(self, pid: int | None) -> None:
+        for process in (pid, self.server.pid):
+            if process is not None:
+                try:
+                    os.kill(process, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.server.wait()
 
 
 _runner: WarmRunner | None = None

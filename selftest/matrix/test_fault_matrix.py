@@ -30,8 +30,9 @@ ELSEWHERE = {check_id for fault in CATALOG if fault.get("env", "local") != "loca
     check_id for fault in CATALOG if fault.get("env", "local") == "local" for check_id in fault["checks"]}
 
 
+@pytest.mark.timeout(600)  # every check of the suite, on a loaded 2-core machine: well over pytest's 120 s
 def test_healthy_sandbox_is_go_on_every_check(tmp_path):
-    run = golive(tmp_path, "--env", "local", "-n", "2")
+    run = golive(tmp_path, "--env", "local", "-n", "2", timeout_s=540)
     assert run.exit_code == 0, run.output
     assert run.verdict["decision"] == "GO", run.verdict["reasons"]
     not_passed = {c["id"] for c in run.verdict["checks"] if c["status"] != "passed"}
