@@ -254,8 +254,6 @@ def _credential(login: api_draft.LoginPlan) -> dict[str, str] | None:
     if login.strategy == "session" and not login.session_cookie:
         return None  # the cookie's name is what the login answers with: golive reads it there
     credential = login.credential
-    if login.strategy == "basic" and credential == api_draft.Credential("header", "Authorization", "Basic"):
-        return None  # HTTP Basic's own header: the strategy says it
     default = credential == api_draft.Credential("header", "Authorization", "Bearer")
     implied = login.strategy in ("basic", "session")  # the strategy implies where it travels
     if (default or implied) and "credential" not in models.Auth.model_fields:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,25 +56,12 @@ def golive(
     started = time.monotonic()
     if os.environ.get("GOLIVE_SELFTEST_COLD") != "1":
         exit_code, output = _warm().run(arguments, env, timeout_s, reports)
-        if (reports / "verdict.json").exists() or exit_code in EXITS_WITHOUT_VERDICT:
-            return Run(exit_code, output, time.monotonic() - started, reports)
-        # A warm run that ended without a verdict for no reason golive gives: the warm start is an
-        # optimisation of this harness, so the run is repeated the way a user starts it, and the
-        # warm child's own words are kept as a warning (they say what broke the warm start).
-        warnings.warn(f"selftest: a warm golive run ended without a verdict (exit {exit_code}); repeated in a "
-                      f"new interpreter. It printed:\n{output[-3000:]}", RuntimeWarning, stacklevel=2)
-        _restart_warm()
-        started = time.monotonic()
+        return Run(exit_code, output, time.monotonic() - started, reports)
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", *arguments], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=timeout_s, stdin=subprocess.DEVNULL,
     )
     return Run(completed.returncode, completed.stdout + completed.stderr, time.monotonic() - started, reports)
-
-
-#: exits that write no verdict on purpose: a listing (--list-checks), pytest's usage error (an
-#: unknown --check), a configuration error, reports held by another run (golive/plugin.py)
-EXITS_WITHOUT_VERDICT = {0, 4, 6, 7}
 
 
 class WarmRunner:
@@ -164,14 +150,6 @@ def _warm() -> WarmRunner:
     if _runner is None or _runner.server.poll() is not None:
         _runner = WarmRunner()
     return _runner
-
-
-def _restart_warm() -> None:
-    """A fork server whose child broke may itself be broken: the next warm run starts a new one."""
-    global _runner
-    if _runner is not None:
-        _runner.close()
-        _runner = None
 
 
 def env_dir_with(tmp_path: Path, name: str, changes: dict[str, str | None], base: Path = LOCAL_ENV) -> Path:

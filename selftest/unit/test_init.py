@@ -412,7 +412,7 @@ def test_a_login_the_description_does_not_say_is_answered_with_its_roles(project
     settings = load_settings("records", project, envs_dir=filled_env(project, "records"), environ={})
     auth = settings.profile.auth
     assert (auth.login.strategy, auth.login.path) == ("basic", "/v1/accounts")
-    assert auth.credential is None  # HTTP Basic's own header: nothing to say
+    assert (auth.credential.location, auth.credential.name, auth.credential.scheme) == ("header", "Authorization", "Basic")
     assert list(auth.roles) == ["admin", "user", "user2"]
     assert "the answer at golive init (--login basic:/v1/accounts)" in text
     env = (project / "envs" / "records.env.example").read_text(encoding="utf-8")
